@@ -1,0 +1,1 @@
+"""interp: mechanistic analysis of safety alignment in chat models."""

@@ -1,0 +1,98 @@
+"""Step 2 onwards: the analyses run identically on every model of the study.
+
+Each analysis is its own cached stage, so changing one setting reruns only what depends on it.
+A model enters the battery as a :class:`ModelSpec`: where its weights are and how its replies
+start. Models trained on ``<think>`` replies are analysed with the ``<think>`` opening forced,
+and their refusal score reads the first reasoning token (see ``interp.training.cot_templates``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interp.behaviour import SetReport, evaluate_set
+from interp.judge import LexicalJudge, RefusalJudge
+from interp.metrics import DEFAULT_REFUSAL_TOKENS
+from interp.models import load_model
+from interp.study.config import StudyConfig
+from interp.study.data import StudyData
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model as the battery sees it.
+
+    Attributes:
+        name: Key in ``metrics.json``, such as ``"base"`` or ``"aw_dpo"``.
+        path: Hugging Face directory (or any name ``load_model`` accepts).
+        assistant_prefix: Text that starts every reply during analysis.
+        refusal_tokens: Strings whose first tokens open a refusal for this model.
+    """
+
+    name: str
+    path: str
+    assistant_prefix: str = ""
+    refusal_tokens: tuple[str, ...] = DEFAULT_REFUSAL_TOKENS
+
+
+def load_spec(spec: ModelSpec, config: StudyConfig):
+    """Load a battery model with the study's device and dtype."""
+    return load_model(spec.path, device=config.device, dtype=config.dtype)
+
+
+def behaviour_sets(data: StudyData) -> dict[str, tuple[list, bool]]:
+    """Return the evaluated prompt sets as ``name -> (items, harmful)``."""
+    sets = {
+        "harmbench_test": (data.harmful_test, True),
+        "benign_test": (data.benign_test, False),
+        "benign_looking": (data.benign_looking, False),
+    }
+    if data.custom_harmful:
+        sets["custom_harmful"] = (data.custom_harmful, True)
+    if data.custom_benign:
+        sets["custom_benign"] = (data.custom_benign, False)
+    return sets
+
+
+def run_behaviour(
+    spec: ModelSpec,
+    config: StudyConfig,
+    data: StudyData,
+    output: Path,
+    judge: RefusalJudge | None = None,
+) -> dict[str, Any]:
+    """Evaluate refusal and over-refusal of one model; write every reply to ``output``."""
+    bridge, _ = load_spec(spec, config)
+    judge = judge or LexicalJudge()
+    behaviour = config.behaviour.__class__(
+        generation=config.behaviour.generation,
+        refusal_tokens=spec.refusal_tokens,
+        assistant_prefix=spec.assistant_prefix,
+        score_batch_size=config.behaviour.score_batch_size,
+    )
+    reports: dict[str, SetReport] = {
+        name: evaluate_set(bridge, name, items, judge, behaviour, harmful=harmful)
+        for name, (items, harmful) in behaviour_sets(data).items()
+    }
+    with (output / "responses.jsonl").open("w", encoding="utf-8") as handle:
+        for name, report in reports.items():
+            for result in report.results:
+                handle.write(json.dumps({"set": name, **result.__dict__}) + "\n")
+    return {
+        "sets": {name: report.as_dict(include_results=False) for name, report in reports.items()},
+        "prompts": {
+            name: [
+                {
+                    "id": result.id,
+                    "refused": result.refused,
+                    "judge_score": result.judge_score,
+                    "refusal_logit_score": round(result.refusal_logit_score, 4),
+                }
+                for result in report.results
+            ]
+            for name, report in reports.items()
+        },
+    }
