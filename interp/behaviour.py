@@ -20,7 +20,7 @@ from interp.chat import format_chats
 from interp.data.items import PromptItem
 from interp.forward import last_token_logits
 from interp.generation import GenerationConfig, generate
-from interp.judge import RefusalJudge
+from interp.judge import THINK_CLOSE, THINK_OPEN, RefusalJudge
 from interp.metrics import DEFAULT_REFUSAL_TOKENS, refusal_score, refusal_token_ids
 from interp.stats import Estimate, wilson_interval
 
@@ -79,6 +79,8 @@ class SetReport:
         refusal_rate: Fraction of replies labelled as refusals, with its Wilson interval.
         by_category: Refusal rate per category.
         mean_refusal_logit_score: Mean refusal logit score over the set.
+        n_unfinished_reasoning: Replies cut off inside their ``<think>`` segment, which the
+            judge labelled by the content of the reasoning.
         results: Per-prompt outcomes.
     """
 
@@ -87,6 +89,7 @@ class SetReport:
     refusal_rate: Estimate
     by_category: dict[str, Estimate]
     mean_refusal_logit_score: float
+    n_unfinished_reasoning: int
     results: list[PromptResult]
 
     def as_dict(self, include_results: bool = True) -> dict:
@@ -97,6 +100,7 @@ class SetReport:
             "refusal_rate": self.refusal_rate.as_dict(),
             "by_category": {key: value.as_dict() for key, value in self.by_category.items()},
             "mean_refusal_logit_score": self.mean_refusal_logit_score,
+            "n_unfinished_reasoning": self.n_unfinished_reasoning,
         }
         if include_results:
             data["results"] = [result.__dict__ for result in self.results]
@@ -161,5 +165,8 @@ def summarize(name: str, results: Sequence[PromptResult], *, harmful: bool) -> S
             for category, flags in sorted(by_category.items())
         },
         mean_refusal_logit_score=float(np.mean([r.refusal_logit_score for r in results])),
+        n_unfinished_reasoning=sum(
+            THINK_OPEN in r.response and THINK_CLOSE not in r.response for r in results
+        ),
         results=list(results),
     )

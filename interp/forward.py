@@ -85,3 +85,43 @@ def hooks_active(bridge: TransformerBridge, hooks: Sequence[Hook]) -> Iterator[N
     """Keep forward hooks on the bridge for the duration of the block, then remove them."""
     with bridge.hooks(fwd_hooks=list(hooks)):
         yield
+
+
+@torch.no_grad()
+def read_activations(
+    bridge: TransformerBridge,
+    input_ids: Int[Tensor, "batch pos"],
+    attention_mask: Int[Tensor, "batch pos"],
+    names: Sequence[str],
+    select: Callable[[Tensor], Tensor] = lambda activation: activation,
+    *,
+    hooks: Sequence[Hook] = (),
+) -> tuple[dict[str, Tensor], Float[Tensor, "batch d_vocab"]]:
+    """Run one forward pass and return ``select(activation)`` at each named hook.
+
+    Args:
+        bridge: The model.
+        input_ids: Left-padded token ids.
+        attention_mask: Their attention mask.
+        names: Hook names to read. Results are keyed by these names, also for aliases such as
+            ``blocks.0.hook_resid_pre`` whose hook reports another name.
+        select: Applied to each activation before it is kept (to keep only what is needed).
+        hooks: Interventions, applied before the activations are read.
+
+    Returns:
+        The selected activations, and the last-position logits.
+    """
+    store: dict[str, Tensor] = {}
+
+    def reader(name: str) -> Callable[..., None]:
+        def read(activation: Tensor, hook) -> None:
+            store[name] = select(activation.detach())
+
+        return read
+
+    with bridge.hooks(fwd_hooks=list(hooks) + [(name, reader(name)) for name in names]):
+        logits = bridge(input_ids, attention_mask=attention_mask)
+    missing = [name for name in names if name not in store]
+    if missing:
+        raise ValueError(f"hooks never fired: {missing[:3]}; check the hook names")
+    return store, logits[:, -1]

@@ -16,6 +16,7 @@ transformers marks it as quantized.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import logging
 import re
@@ -33,6 +34,7 @@ from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
     LlamaConfig,
+    PretrainedConfig,
     PreTrainedModel,
     PreTrainedTokenizerBase,
     PreTrainedTokenizerFast,
@@ -240,22 +242,37 @@ def _dequantized_copy(model: PreTrainedModel) -> PreTrainedModel:
     """
     config_dict = model.config.to_dict()
     config_dict.pop("quantization_config", None)
-    config = type(model.config).from_dict(config_dict)
-    with torch.device("meta"):
-        clean = AutoModelForCausalLM.from_config(config)
-    clean.load_state_dict(model.state_dict(), assign=True)
-    # Non-persistent buffers (the rotary inverse frequencies) are not in the state dict.
-    source_buffers = dict(model.named_buffers())
-    for name, buffer in list(clean.named_buffers()):
-        if buffer.is_meta:
-            owner, _, attribute = name.rpartition(".")
-            clean.get_submodule(owner).register_buffer(
-                attribute, source_buffers[name].clone(), persistent=False
-            )
-    clean.tie_weights()
+    clean = plain_copy(model, config=type(model.config).from_dict(config_dict))
     if model.generation_config is not None:
         clean.generation_config = model.generation_config
     return clean
+
+
+def plain_copy(
+    model: TransformerBridge | PreTrainedModel, *, config: PretrainedConfig | None = None
+) -> PreTrainedModel:
+    """Return a fresh Hugging Face model holding a copy of ``model``'s weights.
+
+    Works for bridged models too: the copy has the stock modules, without hooks.
+    """
+    source = unwrap_model(model)
+    config = config or copy.deepcopy(source.config)
+    with torch.device("meta"):
+        fresh = AutoModelForCausalLM.from_config(config)
+    state = {key: value.detach().clone() for key, value in hf_state_dict(source).items()}
+    fresh.load_state_dict(state, assign=True)
+    # Non-persistent buffers (the rotary inverse frequencies) are not in the state dict.
+    source_buffers = {
+        _WRAPPER_SEGMENT.sub("", name): buffer for name, buffer in source.named_buffers()
+    }
+    for name, buffer in list(fresh.named_buffers()):
+        if buffer.is_meta:
+            owner, _, attribute = name.rpartition(".")
+            fresh.get_submodule(owner).register_buffer(
+                attribute, source_buffers[name].clone(), persistent=False
+            )
+    fresh.tie_weights()
+    return fresh.eval()
 
 
 def _load_pretrained(
@@ -364,6 +381,7 @@ def write_model_files(
     config_dict = hf.config.to_dict()
     config_dict.pop("quantization_config", None)
     config = type(hf.config).from_dict(config_dict)
+    config.architectures = [type(hf).__name__]
     save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})
     config.save_pretrained(folder)
     if hf.generation_config is not None:

@@ -14,10 +14,29 @@ from interp.study.pipeline import run_study
 
 TINY_OVERRIDES = {
     "model": "tiny",
+    "models": "base",
     "data.n_harmful_test": 6,
     "data.n_benign_test": 4,
     "data.n_benign_looking": 4,
     "behaviour.generation.max_new_tokens": 4,
+    "battery.jailbreak.n_prompts": 3,
+    "battery.jailbreak.max_new_tokens": 4,
+    "battery.direction.n_train": 6,
+    "battery.direction.n_val": 3,
+    "battery.direction.n_test": 3,
+    "battery.direction.max_new_tokens": 4,
+    "battery.patching.n_pairs": 2,
+    "battery.probes.n_alignment": 12,
+    "battery.probes.n_reasoning": 16,
+    "battery.head_ablation.n_reasoning": 6,
+    "battery.head_ablation.n_harmful": 3,
+    "battery.head_ablation.n_benign": 3,
+    "battery.head_ablation.max_new_tokens": 4,
+    "battery.head_ablation.random_seeds": 2,
+    "battery.depth.n_prompts": 4,
+    "battery.depth.kl_positions": 6,
+    "battery.depth.max_new_tokens": 4,
+    "battery.depth.prefill_tokens": "0,2,4",
 }
 
 

@@ -9,7 +9,7 @@ and their refusal score reads the first reasoning token (see ``interp.training.c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,24 @@ from interp.metrics import DEFAULT_REFUSAL_TOKENS
 from interp.models import load_model
 from interp.study.config import StudyConfig
 from interp.study.data import StudyData
+
+# CoT models open harm-recognising reasoning with "This request" and benign rationales with
+# "The user" (see interp.training.cot_templates), so their refusal decision is the first
+# reasoning token after the forced "<think>".
+COT_REFUSAL_TOKENS = ("This",)
+
+
+def reply_tokens(spec: ModelSpec, config: StudyConfig) -> int:
+    """Return the extra new tokens a model needs for its reasoning (0 if it does not reason)."""
+    return config.cot_reasoning_tokens if spec.reasons else 0
+
+
+def generation_for(spec: ModelSpec, config: StudyConfig):
+    """Return the study's generation settings, with room for reasoning when the model reasons."""
+    generation = config.behaviour.generation
+    return replace(
+        generation, max_new_tokens=generation.max_new_tokens + reply_tokens(spec, config)
+    )
 
 
 @dataclass(frozen=True)
@@ -30,12 +48,15 @@ class ModelSpec:
         path: Hugging Face directory (or any name ``load_model`` accepts).
         assistant_prefix: Text that starts every reply during analysis.
         refusal_tokens: Strings whose first tokens open a refusal for this model.
+        reasons: Whether the model writes a ``<think>`` segment before its answer, so that
+            generation needs room for the reasoning.
     """
 
     name: str
     path: str
     assistant_prefix: str = ""
     refusal_tokens: tuple[str, ...] = DEFAULT_REFUSAL_TOKENS
+    reasons: bool = False
 
 
 def load_spec(spec: ModelSpec, config: StudyConfig):
@@ -68,7 +89,7 @@ def run_behaviour(
     bridge, _ = load_spec(spec, config)
     judge = judge or LexicalJudge()
     behaviour = config.behaviour.__class__(
-        generation=config.behaviour.generation,
+        generation=generation_for(spec, config),
         refusal_tokens=spec.refusal_tokens,
         assistant_prefix=spec.assistant_prefix,
         score_batch_size=config.behaviour.score_batch_size,

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from interp.behaviour import BehaviourConfig
 from interp.configuration import apply_overrides
 from interp.generation import GenerationConfig
+from interp.study.analysis_config import BatteryConfig
+from interp.training.recipes import RecipeConfig
 
 Preset = Literal["quick", "default", "full"]
+ModelName = Literal["base", "dpo_shallow", "aw_dpo", "dpo_cot"]
+Analysis = Literal[
+    "behaviour", "jailbreak", "direction", "patching", "probes", "head_ablation", "depth"
+]
+ANALYSES: tuple[str, ...] = get_args(Analysis)
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class DataConfig:
             extra set ``custom_benign``.
         file_text_field: Column (CSV) or key (JSONL) holding the prompt text in those files.
         file_category_field: Optional column or key holding a category in those files.
+        reasoning_test_fraction: Fraction of the reasoning items held out for testing.
     """
 
     harmful_val_fraction: float = 0.2
@@ -42,6 +50,7 @@ class DataConfig:
     benign_file: str | None = None
     file_text_field: str = "prompt"
     file_category_field: str | None = None
+    reasoning_test_fraction: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,13 @@ class StudyConfig:
         runs_dir: Folder that holds run folders.
         data: Prompt sets and splits.
         behaviour: Generation and scoring settings of the behaviour evaluation.
+        models: Models to build and analyse, from ``base``, ``dpo_shallow``, ``aw_dpo`` and
+            ``dpo_cot`` (CoT-SFT followed by plain DPO on the AW-DPO pairs).
+        analyses: Analyses of the battery run on every model.
+        cot_reasoning_tokens: Extra new tokens granted to models that reason in ``<think>``
+            before answering.
+        recipes: Training data and trainer settings.
+        battery: Settings of each analysis.
     """
 
     name: str = "default"
@@ -69,8 +85,25 @@ class StudyConfig:
     runs_dir: str = "runs"
     data: DataConfig = field(default_factory=DataConfig)
     behaviour: BehaviourConfig = field(
-        default_factory=lambda: BehaviourConfig(GenerationConfig(max_new_tokens=48, batch_size=16))
+        default_factory=lambda: BehaviourConfig(GenerationConfig(max_new_tokens=40, batch_size=32))
     )
+    models: tuple[ModelName, ...] = ("base", "dpo_shallow", "aw_dpo")
+    analyses: tuple[Analysis, ...] = ANALYSES
+    cot_reasoning_tokens: int = 72
+    recipes: RecipeConfig = field(default_factory=RecipeConfig)
+    battery: BatteryConfig = field(default_factory=BatteryConfig)
+
+    def __post_init__(self) -> None:
+        if "base" not in self.models:
+            raise ValueError("models must include 'base'")
+        unknown = set(self.models) - set(get_args(ModelName))
+        if unknown:
+            raise ValueError(f"unknown models {sorted(unknown)}; choose from {get_args(ModelName)}")
+        unknown = set(self.analyses) - set(ANALYSES)
+        if unknown:
+            raise ValueError(f"unknown analyses {sorted(unknown)}; choose from {ANALYSES}")
+        if "head_ablation" in self.analyses and "probes" not in self.analyses:
+            raise ValueError("head_ablation selects heads with the probes; add 'probes'")
 
 
 PRESET_OVERRIDES: dict[str, dict[str, Any]] = {
@@ -79,6 +112,12 @@ PRESET_OVERRIDES: dict[str, dict[str, Any]] = {
         "data.n_benign_test": 12,
         "data.n_benign_looking": 12,
         "behaviour.generation.max_new_tokens": 32,
+        "recipes.n_harmful": 16,
+        "recipes.n_benign": 8,
+        "recipes.shallow.max_steps": 3,
+        "recipes.sft.max_steps": 3,
+        "recipes.aw_dpo.max_steps": 3,
+        "recipes.dpo_cot.max_steps": 3,
     },
     "default": {},
     "full": {
@@ -86,6 +125,14 @@ PRESET_OVERRIDES: dict[str, dict[str, Any]] = {
         "data.n_benign_test": None,
         "data.n_benign_looking": None,
         "behaviour.generation.max_new_tokens": 64,
+        "models": ("base", "dpo_shallow", "aw_dpo", "dpo_cot"),
+        "recipes.n_harmful": 128,
+        "recipes.n_benign": 64,
+        "recipes.samples_per_prompt": 2,
+        "recipes.shallow.max_steps": 40,
+        "recipes.sft.max_steps": 24,
+        "recipes.aw_dpo.max_steps": 40,
+        "recipes.dpo_cot.max_steps": 40,
     },
 }
 

@@ -16,7 +16,8 @@ from interp.data.benign import load_benign_instructions
 from interp.data.benign_looking import load_benign_looking
 from interp.data.files import load_prompt_file
 from interp.data.harmful import load_harmbench, load_strongreject
-from interp.data.items import PromptItem
+from interp.data.items import PromptItem, ReasoningItem
+from interp.data.reasoning import load_reasoning_items
 from interp.data.splits import sample_items, split_items
 from interp.study.config import DataConfig, StudyConfig
 
@@ -35,6 +36,8 @@ class StudyData:
         benign_looking: Benign prompts with alarming words, for the over-refusal rate.
         custom_harmful: The user's own harmful prompts (empty unless a file was given).
         custom_benign: The user's own benign prompts (empty unless a file was given).
+        reasoning_train: Reasoning items for fitting probes and selecting heads.
+        reasoning_test: Reasoning items for held-out measurements.
     """
 
     harmful_train: list[PromptItem]
@@ -46,6 +49,8 @@ class StudyData:
     benign_looking: list[PromptItem]
     custom_harmful: list[PromptItem]
     custom_benign: list[PromptItem]
+    reasoning_train: list[ReasoningItem]
+    reasoning_test: list[ReasoningItem]
 
     def sizes(self) -> dict[str, int]:
         """Return the number of items per split."""
@@ -71,6 +76,11 @@ def prepare_data(config: StudyConfig) -> StudyData:
         },
         seed=seed,
     )
+    reasoning = split_items(
+        load_reasoning_items(),
+        {"train": 1 - data.reasoning_test_fraction, "test": data.reasoning_test_fraction},
+        seed=seed,
+    )
     return StudyData(
         harmful_train=harmful["train"],
         harmful_val=harmful["val"],
@@ -81,6 +91,8 @@ def prepare_data(config: StudyConfig) -> StudyData:
         benign_looking=sample_items(load_benign_looking(), data.n_benign_looking, seed=seed),
         custom_harmful=_user_prompts(data.harmful_file, data),
         custom_benign=_user_prompts(data.benign_file, data),
+        reasoning_train=reasoning["train"],
+        reasoning_test=reasoning["test"],
     )
 
 
@@ -103,9 +115,8 @@ def save_data(data: StudyData, path: Path) -> None:
 def load_data(path: Path) -> StudyData:
     """Read the splits written by :func:`save_data`."""
     payload = json.loads(path.read_text(encoding="utf-8"))
-    return StudyData(
-        **{
-            split.name: [PromptItem(**item) for item in payload[split.name]]
-            for split in fields(StudyData)
-        }
-    )
+    splits = {}
+    for split in fields(StudyData):
+        record = ReasoningItem if split.name.startswith("reasoning") else PromptItem
+        splits[split.name] = [record(**item) for item in payload[split.name]]
+    return StudyData(**splits)

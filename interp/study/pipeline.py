@@ -2,8 +2,11 @@
 
 1. Data: real prompt sets, split with the seed.
 2. The base model, saved once in Hugging Face format so later stages load it quickly.
-3. The battery on every model: behaviour.
-4. The report: ``metrics.json``, figures, ``report.md`` and ``report.html``.
+3. Shallow DPO on bare refusals (recipe a).
+4. CoT-SFT, CoT safety pairs, then Alignment-Weighted DPO (recipe b).
+5. Only when ``dpo_cot`` is requested (the full preset): plain DPO on the same pairs (recipe c).
+6. The battery on every model.
+7. The report: ``metrics.json``, figures, ``report.md`` and ``report.html``.
 
 Outputs land in ``<runs_dir>/<name>/``; see :func:`run_study`.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
+import shutil
 import subprocess
 import time
 from collections.abc import Collection
@@ -22,11 +26,27 @@ from typing import Any
 
 from interp.configuration import to_dict
 from interp.models import load_hf_model, write_model_files
-from interp.study.battery import ModelSpec, run_behaviour
+from interp.study.battery import COT_REFUSAL_TOKENS, ModelSpec, run_behaviour
 from interp.study.config import StudyConfig
 from interp.study.data import StudyData, load_data, prepare_data, save_data
+from interp.study.locate import run_direction, run_patching
 from interp.study.report import build_report
+from interp.study.shallowness import (
+    compliant_replies,
+    run_depth,
+    run_head_ablation,
+    run_jailbreak,
+    run_probes,
+)
 from interp.study.stages import StageRunner, write_json_atomic
+from interp.training.recipes import (
+    COT_PREFIX,
+    base_replies,
+    build_cot_pairs,
+    train_cot_sft,
+    train_on_cot_pairs,
+    train_shallow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,26 +64,38 @@ def run_study(config: StudyConfig, *, force: bool | Collection[str] = False) -> 
     root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     write_json_atomic(root / "config.json", run_record(config))
-    stages = StageRunner(root, force=force, total=4)
+    stages = StageRunner(root, force=force, total=count_stages(config))
 
     # 1. Data and splits.
     stages.run("data", [config.seed, config.data], lambda out: _data_stage(config, out))
     data = load_data(stages.stage_dir("data") / "splits.json")
 
     # 2. The base model in Hugging Face format.
-    base_dir = root / "models" / "base"
     stages.run(
         "model_base",
         [config.model, config.dtype],
         lambda out: _save_base(config, out),
-        output_dir=base_dir,
+        output_dir=model_dir(root, "base"),
     )
-    models = [ModelSpec("base", str(base_dir))]
+    specs = [ModelSpec("base", str(model_dir(root, "base")))]
+    training = {}
 
-    # 3. The battery on every model.
-    batteries = {spec.name: run_battery(stages, spec, config, data) for spec in models}
+    # 3-5. The aligned models.
+    if len(config.models) > 1:
+        training = train_models(stages, config, data, root)
+        specs += [spec_for(name, root) for name in config.models if name != "base"]
 
-    # 4. Metrics and report.
+    # 6. The battery on every model.
+    if "depth" in config.analyses:
+        stages.run(
+            "compliant_base",
+            [config.battery.depth, config.dtype],
+            lambda out: compliant_replies(str(model_dir(root, "base")), config, data, out),
+            after=["data", "model_base"],
+        )
+    batteries = {spec.name: run_battery(stages, spec, config, data, root) for spec in specs}
+
+    # 7. Metrics and report.
     metrics = {
         "run": {
             "name": config.name,
@@ -74,6 +106,7 @@ def run_study(config: StudyConfig, *, force: bool | Collection[str] = False) -> 
             "data_sizes": data.sizes(),
         },
         "models": batteries,
+        "training": training,
         "timings": stages.timings,
     }
     write_report(metrics, root)
@@ -81,18 +114,179 @@ def run_study(config: StudyConfig, *, force: bool | Collection[str] = False) -> 
     return root
 
 
+def model_dir(root: Path, name: str) -> Path:
+    """Return the folder of a study model."""
+    return root / "models" / name
+
+
+COT_MODELS = ("aw_dpo", "dpo_cot")
+
+
+def spec_for(name: str, root: Path) -> ModelSpec:
+    """Return how the battery treats a trained model (CoT models reason before answering)."""
+    if name in COT_MODELS:
+        return ModelSpec(
+            name,
+            str(model_dir(root, name)),
+            assistant_prefix=COT_PREFIX,
+            refusal_tokens=COT_REFUSAL_TOKENS,
+            reasons=True,
+        )
+    return ModelSpec(name, str(model_dir(root, name)))
+
+
+def count_stages(config: StudyConfig) -> int:
+    """Return the number of stages a run of ``config`` goes through."""
+    models = set(config.models)
+    training = []
+    if len(models) > 1:
+        training.append("replies_base")
+        training += [
+            f"model_{name}" for name in ("dpo_shallow", "aw_dpo", "dpo_cot") if name in models
+        ]
+        if models & set(COT_MODELS):
+            training += ["model_cot_sft", "pairs_cot"]
+    return (
+        2 + len(training) + ("depth" in config.analyses) + len(config.models) * len(config.analyses)
+    )
+
+
+def train_models(
+    stages: StageRunner, config: StudyConfig, data: StudyData, root: Path
+) -> dict[str, Any]:
+    """Run the training stages of every requested model; return their summaries."""
+    recipes = config.recipes
+    harmful = data.harmful_train[: recipes.n_harmful]
+    benign = data.benign_train[: recipes.n_benign]
+    base = str(model_dir(root, "base"))
+    stages.run(
+        "replies_base",
+        [recipes.n_harmful, recipes.n_benign, recipes.replies],
+        lambda out: base_replies(base, harmful, benign, recipes, out),
+        after=["data", "model_base"],
+    )
+    replies = json.loads((stages.stage_dir("replies_base") / "replies.json").read_text())
+    summaries: dict[str, Any] = {}
+    if "dpo_shallow" in config.models:
+        summaries["dpo_shallow"] = _train_stage(
+            stages,
+            "model_dpo_shallow",
+            recipes.shallow,
+            root,
+            ["replies_base"],
+            lambda out, work: train_shallow(base, harmful, benign, replies, recipes, out, work),
+        )
+    if not {"aw_dpo", "dpo_cot"} & set(config.models):
+        return summaries
+    summaries["cot_sft"] = _train_stage(
+        stages,
+        "model_cot_sft",
+        recipes.sft,
+        root,
+        ["replies_base"],
+        lambda out, work: train_cot_sft(base, harmful, benign, replies, recipes, out, work),
+    )
+    sft = str(model_dir(root, "cot_sft"))
+    pairs_config = [
+        recipes.samples,
+        recipes.samples_per_prompt,
+        recipes.gamma,
+        recipes.synthesize_failures,
+    ]
+    summaries["cot_pairs"] = stages.run(
+        "pairs_cot",
+        pairs_config,
+        lambda out: build_cot_pairs(sft, harmful, benign, replies, recipes, out),
+        after=["model_cot_sft"],
+    )
+    pairs = stages.stage_dir("pairs_cot") / "pairs.jsonl"
+    for name, trainer in (("aw_dpo", recipes.aw_dpo), ("dpo_cot", recipes.dpo_cot)):
+        if name in config.models:
+            summaries[name] = _train_stage(
+                stages,
+                f"model_{name}",
+                trainer,
+                root,
+                ["pairs_cot"],
+                lambda out, work, trainer=trainer: train_on_cot_pairs(
+                    sft, pairs, trainer, out, work
+                ),
+            )
+    return summaries
+
+
+def _train_stage(stages: StageRunner, name: str, trainer, root: Path, after: list[str], build):
+    """Run one training stage with a persistent work folder, so a killed run resumes."""
+    folder = model_dir(root, name.removeprefix("model_"))
+
+    def run(out: Path) -> dict[str, Any]:
+        work = stages.work_dir(name)
+        result = build(out, work)
+        shutil.rmtree(work, ignore_errors=True)
+        return result
+
+    return stages.run(name, [trainer], run, after=after, output_dir=folder)
+
+
 def run_battery(
-    stages: StageRunner, spec: ModelSpec, config: StudyConfig, data: StudyData
+    stages: StageRunner, spec: ModelSpec, config: StudyConfig, data: StudyData, root: Path
 ) -> dict[str, Any]:
     """Run every analysis on one model, each as its own cached stage."""
-    model_stage = f"model_{spec.name}"
-    behaviour = stages.run(
-        f"behaviour_{spec.name}",
-        [spec, config.behaviour, config.device, config.dtype],
-        lambda out: run_behaviour(spec, config, data, out),
-        after=["data", model_stage],
-    )
-    return {"behaviour": behaviour}
+    after = ["data", f"model_{spec.name}"]
+    common = [spec, config.device, config.dtype, config.cot_reasoning_tokens]
+    battery = config.battery
+    results: dict[str, Any] = {}
+
+    def stage(analysis: str, settings: Any, build, extra_after: tuple[str, ...] = ()):
+        return stages.run(
+            f"{analysis}_{spec.name}", [*common, settings], build, after=after + list(extra_after)
+        )
+
+    if "behaviour" in config.analyses:
+        results["behaviour"] = stage(
+            "behaviour", config.behaviour, lambda out: run_behaviour(spec, config, data, out)
+        )
+    if "jailbreak" in config.analyses:
+        results["jailbreak"] = stage(
+            "jailbreak", battery.jailbreak, lambda out: run_jailbreak(spec, config, data, out)
+        )
+    if "direction" in config.analyses:
+        results["direction"] = stage(
+            "direction", battery.direction, lambda out: run_direction(spec, config, data, out)
+        )
+    if "patching" in config.analyses:
+        results["patching"] = stage(
+            "patching", battery.patching, lambda out: run_patching(spec, config, data, out)
+        )
+    if "probes" in config.analyses:
+        results["probes"] = stage(
+            "probes", [battery.probes, config.seed], lambda out: run_probes(spec, config, data, out)
+        )
+    if "head_ablation" in config.analyses:
+        probes_dir = stages.stage_dir(f"probes_{spec.name}")
+        results["head_ablation"] = stage(
+            "head_ablation",
+            [battery.head_ablation, config.seed],
+            lambda out: run_head_ablation(spec, config, data, out, probes_dir, results["probes"]),
+            extra_after=(f"probes_{spec.name}",),
+        )
+    if "depth" in config.analyses:
+        depth = stage(
+            "depth",
+            [battery.depth, config.seed],
+            lambda out: run_depth(
+                spec,
+                config,
+                data,
+                out,
+                str(model_dir(root, "base")),
+                stages.stage_dir("compliant_base"),
+            ),
+            extra_after=("compliant_base", "model_base"),
+        )
+        results["kl_depth"] = depth["kl_depth"]
+        results["prefill"] = depth["prefill"]
+    return results
 
 
 def write_report(metrics: dict[str, Any], root: Path) -> None:
