@@ -5,7 +5,9 @@
    on the same bridge and inputs: speed-up and maximum absolute difference.
 2. Attribution patching on the same grid: speed-up over our exact patching and Pearson
    correlation with the exact values, on that pair and on a batch of refusal pairs (harmful vs
-   harmless prompts of different lengths, aligned on the post-instruction tokens).
+   harmless prompts of different lengths, aligned on the post-instruction tokens). Plain
+   attribution (one backward pass) and its integrated-gradients variant (``--ig-steps``
+   backward passes over interpolated inputs) are both reported.
 
 Writes ``runs/bench/patching.json``.
 
@@ -58,6 +60,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--pairs", type=int, default=8, help="refusal pairs for the batch test")
+    parser.add_argument("--ig-steps", type=int, default=4,
+                        help="interpolation steps of the integrated-gradients variant")
     parser.add_argument("--output", default="runs/bench/patching.json")
     args = parser.parse_args()
     torch.set_grad_enabled(False)
@@ -106,6 +110,12 @@ def main() -> None:
         "max_abs_diff": float((ours.values - theirs).abs().max()),
         "attribution_speedup": ours_seconds / attribution_seconds,
         "attribution_pearson": pearson(attribution.values, ours.values),
+        "integrated_gradients": {
+            "steps": args.ig_steps,
+            "speedup": ours_seconds / integrated_seconds,
+            "pearson": pearson(integrated.values, ours.values),
+            "refusal_pairs_pearson": pearson(batch_integrated.values, batch_exact.values),
+        },
         "refusal_pairs": {
             "n_pairs": args.pairs,
             "grid": list(batch_exact.values.shape),

@@ -201,6 +201,8 @@ def select_direction(
     kl_threshold: float = 0.1,
     induce_threshold: float = 0.0,
     evaluate_all: bool = False,
+    max_filtered: int | None = 10,
+    layer_step: int = 1,
     batch_size: int = 16,
     progress: bool = True,
 ) -> DirectionSelection:
@@ -218,6 +220,9 @@ def select_direction(
         induce_threshold: Minimum refusal score on harmless prompts under addition.
         evaluate_all: Compute induce and KL for every candidate instead of stopping at the
             first that passes.
+        max_filtered: Evaluate the filters for at most this many candidates, in bypass order
+            (None: no limit). When none of them passes, the fallback below applies.
+        layer_step: Score every ``layer_step``-th layer only (1 scores all of them).
         batch_size: Prompts per forward pass.
         progress: Show a progress bar over candidates.
     """
@@ -253,8 +258,10 @@ def select_direction(
         cell: CandidateScore(cell[0], cell[1], bypass[cell]) for cell in cells
     }
     selected = None
-    for cell in ranked:
+    for rank, cell in enumerate(ranked):
         if selected is not None and not evaluate_all:
+            break
+        if not evaluate_all and max_filtered is not None and rank >= max_filtered:
             break
         direction = candidates.get(*cell)
         induce, _ = mean_refusal(

@@ -17,7 +17,7 @@ from torch import Tensor
 from tqdm.auto import tqdm
 from transformer_lens.model_bridge import TransformerBridge
 
-from interp.chat import ChatPrompt, left_pad
+from interp.chat import ChatPrompt, left_pad, position_ids_from_mask
 
 Hook = tuple[str | Callable[[str], bool], Callable[..., Tensor | None]]
 
@@ -75,9 +75,30 @@ def last_token_logits(
     for _, chunk in batches(prompts, batch_size, progress=progress, description="scoring"):
         input_ids, attention_mask = batch_tokens(bridge, chunk)
         with bridge.hooks(fwd_hooks=list(hooks)):
-            logits = bridge(input_ids, attention_mask=attention_mask)
-        outputs.append(logits[:, -1].float().cpu())
+            logits = final_logits(bridge, input_ids, attention_mask)
+        outputs.append(logits.float().cpu())
     return torch.cat(outputs)
+
+
+def final_logits(
+    bridge: TransformerBridge,
+    input_ids: Int[Tensor, "batch pos"],
+    attention_mask: Int[Tensor, "batch pos"],
+) -> Float[Tensor, "batch d_vocab"]:
+    """Return the logits at the last position only, skipping the unembedding elsewhere.
+
+    Runs the bridged Hugging Face backbone directly, so every block hook fires as in a full
+    forward pass; the unembedding (and its hooks) sees the last position alone. Positions are
+    derived from the mask, as the bridge does for left padding.
+    """
+    model = bridge.original_model
+    hidden = model.base_model(
+        input_ids=input_ids,
+        attention_mask=attention_mask,
+        position_ids=position_ids_from_mask(attention_mask),
+        use_cache=False,
+    ).last_hidden_state
+    return model.get_output_embeddings()(hidden[:, -1:])[:, -1]
 
 
 @contextmanager

@@ -13,13 +13,13 @@ class JailbreakConfig:
 
     Attributes:
         n_prompts: Held-out HarmBench behaviours attacked.
-        transforms: Transform names (see ``interp.jailbreak.transforms``).
+        transforms: Transform names (see ``interp.jailbreak.transforms``); None runs all.
         max_new_tokens: Reply tokens generated per attempt (reasoning models get the study's
             ``cot_reasoning_tokens`` on top).
     """
 
     n_prompts: int = 16
-    transforms: tuple[str, ...] = DEFAULT_TRANSFORMS
+    transforms: tuple[str, ...] | None = DEFAULT_TRANSFORMS
     max_new_tokens: int = 32
 
 
@@ -36,6 +36,9 @@ class DirectionConfig:
         max_layer_fraction: Candidates at or beyond this fraction of the layers are skipped.
         kl_threshold: Maximum KL on harmless prompts under ablation.
         evaluate_all: Score induce and KL for every candidate, not only until one passes.
+        max_filtered: Candidates, in bypass order, whose induce and KL are scored before
+            falling back to the best one that was scored.
+        layer_step: Score candidates at every ``layer_step``-th layer (1: every layer).
         max_new_tokens: Reply tokens generated when measuring refusal under intervention.
     """
 
@@ -46,6 +49,8 @@ class DirectionConfig:
     max_layer_fraction: float = 0.8
     kl_threshold: float = 0.1
     evaluate_all: bool = False
+    max_filtered: int = 8
+    layer_step: int = 1
     max_new_tokens: int = 32
 
 
@@ -58,12 +63,16 @@ class PatchingConfig:
         exact: Components patched exactly on the layer x post-instruction-position grid.
         exact_heads: Components patched exactly per head, over all positions.
         attribution: Components estimated by attribution patching on their grid.
+        attribution_steps: Interpolation steps of the attribution estimate; 1 is plain
+            attribution patching, more averages gradients along the input (integrated
+            gradients), which tracked exact patching better on SmolLM2.
     """
 
     n_pairs: int = 8
     exact: tuple[str, ...] = ("resid_pre", "attn_out", "mlp_out")
     exact_heads: tuple[str, ...] = ("z",)
     attribution: tuple[str, ...] = ("resid_pre", "attn_out", "mlp_out", "z")
+    attribution_steps: int = 4
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,8 @@ class HeadAblationConfig:
         n_reasoning: Held-out reasoning items for the accuracy metric.
         n_harmful: Held-out harmful prompts for the refusal rate.
         n_benign: Held-out benign prompts for the over-refusal rate.
+        n_probe_prompts: Probe test prompts per task re-read under each intervention.
+        n_mean_prompts: Harmful and benign training prompts each, for the mean head outputs.
         max_new_tokens: Reply tokens generated per prompt.
     """
 
@@ -108,6 +119,8 @@ class HeadAblationConfig:
     n_reasoning: int = 48
     n_harmful: int = 16
     n_benign: int = 12
+    n_probe_prompts: int = 32
+    n_mean_prompts: int = 32
     max_new_tokens: int = 24
 
 

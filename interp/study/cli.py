@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("accelerate").setLevel(logging.WARNING)
     try:
         config = config_from_args(args)
     except (ValueError, FileNotFoundError) as error:

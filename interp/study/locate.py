@@ -124,7 +124,8 @@ def run_patching(spec: ModelSpec, config: StudyConfig, data: StudyData, out: Pat
         exact[f"{component}/head"] = exact_patching(bridge, pairs, component, metric, grid="head")
     grids = [(c, "head" if c in ("z", "q", "k", "v") else "position") for c in settings.attribution]
     with torch.enable_grad():
-        attribution = attribution_patching(bridge, pairs, metric, grids)
+        attribution = attribution_patching(bridge, pairs, metric, grids,
+                                           steps=settings.attribution_steps)
     agreement = {}
     for key, result in attribution.items():
         if key in exact:

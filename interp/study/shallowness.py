@@ -125,10 +125,11 @@ def run_probes(spec: ModelSpec, config: StudyConfig, data: StudyData, out: Path)
     return summary
 
 
-def _load_probes(folder: Path, task: str, tokenizer) -> tuple[LinearProbes, list, torch.Tensor]:
+def _load_probes(folder: Path, task: str, tokenizer,
+                 limit: int) -> tuple[LinearProbes, list, torch.Tensor]:
     saved = torch.load(folder / PROBES_FILE, weights_only=False)[task]
     probe = LinearProbes(**saved["probes"])
-    rows = saved["test_rows"].tolist()
+    rows = saved["test_rows"].tolist()[:limit]
     prompts = [format_chat(tokenizer, saved["texts"][i]) for i in rows]
     return probe, prompts, saved["labels"][rows]
 
@@ -145,11 +146,12 @@ def run_head_ablation(
         task: top_heads(ranking[task], max_layer=max_layer, fraction=settings.head_fraction)
         for task in ranking
     }
+    limit = settings.n_probe_prompts
     alignment_probe, alignment_test, alignment_labels = _load_probes(
-        probes_dir, "alignment", tokenizer
+        probes_dir, "alignment", tokenizer, limit
     )
     reasoning_probe, reasoning_test, reasoning_labels = _load_probes(
-        probes_dir, "reasoning", tokenizer
+        probes_dir, "reasoning", tokenizer, limit
     )
     evaluation = EvaluationSet(
         reasoning=data.reasoning_test[: settings.n_reasoning],
@@ -160,9 +162,10 @@ def run_head_ablation(
         reasoning_prompts=reasoning_test,
         reasoning_labels=reasoning_labels,
     )
+    n_mean = settings.n_mean_prompts
     reference = [
         format_chat(tokenizer, item.text)
-        for item in data.harmful_train[:32] + data.benign_train[:32]
+        for item in data.harmful_train[:n_mean] + data.benign_train[:n_mean]
     ]
     means = mean_head_outputs(bridge, reference)
     count = len(head_sets["reasoning"])
