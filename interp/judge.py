@@ -14,7 +14,7 @@ judged on the answer segment alone.
 
 Limitations: a lexical judge matches phrases. It misses refusals phrased in unusual ways and
 counts a reply that refuses and then complies as a refusal. Plug in an LLM judge (for example
-:class:`interp.judges.ChatCompletionJudge`) where that matters.
+:class:`interp.llm_judge.ChatCompletionJudge`) where that matters.
 """
 
 from __future__ import annotations
