@@ -60,8 +60,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--pairs", type=int, default=8, help="refusal pairs for the batch test")
-    parser.add_argument("--ig-steps", type=int, default=4,
-                        help="interpolation steps of the integrated-gradients variant")
+    parser.add_argument(
+        "--ig-steps",
+        type=int,
+        default=4,
+        help="interpolation steps of the integrated-gradients variant",
+    )
     parser.add_argument("--output", default="runs/bench/patching.json")
     args = parser.parse_args()
     torch.set_grad_enabled(False)
@@ -82,9 +86,13 @@ def main() -> None:
             lambda logits: refusal_score(logits[:, -1], ids).mean(),
         )
     )
+    grid = [("resid_pre", "position")]
     with torch.enable_grad():
         attribution, attribution_seconds = timed(
-            lambda: attribution_patching(bridge, pairs, metric, [("resid_pre", "position")])[
+            lambda: attribution_patching(bridge, pairs, metric, grid)["resid_pre/position"]
+        )
+        integrated, integrated_seconds = timed(
+            lambda: attribution_patching(bridge, pairs, metric, grid, steps=args.ig_steps)[
                 "resid_pre/position"
             ]
         )
@@ -99,10 +107,11 @@ def main() -> None:
     )
     with torch.enable_grad():
         batch_attribution, batch_attribution_seconds = timed(
-            lambda: attribution_patching(bridge, batch, metric, [("resid_pre", "position")])[
-                "resid_pre/position"
-            ]
+            lambda: attribution_patching(bridge, batch, metric, grid)["resid_pre/position"]
         )
+        batch_integrated = attribution_patching(bridge, batch, metric, grid, steps=args.ig_steps)[
+            "resid_pre/position"
+        ]
 
     n_patches = ours.values.numel()
     report = {

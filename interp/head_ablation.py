@@ -256,8 +256,9 @@ def measure(
     """Measure reasoning, refusal, over-refusal and probe accuracy under ``hooks``."""
     correct, wrong = answer_logprobs(bridge, data.reasoning, hooks=hooks)
     wins = (correct > wrong).float().numpy()
-    flags = _refusals(bridge, list(data.harmful) + list(data.benign), judge, hooks, generation,
-                      assistant_prefix)
+    flags = _refusals(
+        bridge, list(data.harmful) + list(data.benign), judge, hooks, generation, assistant_prefix
+    )
     refused, over = flags[: len(data.harmful)], flags[len(data.harmful) :]
     prompts = [
         format_chat(bridge.tokenizer, item.text, assistant_prefix=assistant_prefix)

@@ -1,0 +1,1 @@
+"""The jailbreak suite: deterministic prompt transforms and their attack success rates."""

@@ -73,8 +73,9 @@ def attribution_patching(
         bridge, *pairs.side(receiver), names, metric
     )
     if steps > 1:
-        gradients = _integrated_gradients(bridge, pairs.side(receiver), names, metric,
-                                          activations, donor[EMBEDDING], steps)
+        gradients = _integrated_gradients(
+            bridge, pairs.side(receiver), names, metric, activations, donor[EMBEDDING], steps
+        )
         activations = {n: (activations[n][0], gradients[n]) for n in names}
     pair_index = torch.arange(pairs.n_pairs, device=receiver_logits.device)
     receiver_metric = checked(metric(receiver_logits, pair_index), "receiving run")
@@ -121,8 +122,10 @@ def _integrated_gradients(bridge, side, names, metric, receiver, donor_embedding
     for step in range(steps):
         alpha = (step + 0.5) / steps
         blend = start + alpha * (donor_embedding - start)
-        interpolate = (EMBEDDING,
-                       lambda activation, hook, blend=blend: blend.clone().requires_grad_(True))
+        interpolate = (
+            EMBEDDING,
+            lambda activation, hook, blend=blend: blend.clone().requires_grad_(True),
+        )
         gradients, _ = _cache_with_gradients(bridge, *side, names, metric, hooks=[interpolate])
         for name in names:
             total[name] += gradients[name][1] / steps

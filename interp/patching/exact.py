@@ -309,7 +309,7 @@ def _block(bridge, layer, residual, index, start, width, base, hooks) -> Tensor:
 def _attention_mask(
     key_mask: Int[Tensor, "batch pos"], start: int, width: int, dtype: torch.dtype
 ) -> Float[Tensor, "batch 1 query key"]:
-    """Additive mask: query column ``start + i`` sees real keys at columns up to its own."""
+    """Additive mask: query column ``start + i`` attends to real keys up to its own column."""
     queries = torch.arange(start, width, device=key_mask.device)
     keys = torch.arange(width, device=key_mask.device)
     allowed = (keys[None, :] <= queries[:, None])[None] & key_mask.bool()[:, None, :]
