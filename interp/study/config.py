@@ -38,19 +38,24 @@ class DataConfig:
         file_text_field: Column (CSV) or key (JSONL) holding the prompt text in those files.
         file_category_field: Optional column or key holding a category in those files.
         reasoning_test_fraction: Fraction of the reasoning items held out for testing.
+        reasoning_categories: Families of reasoning items used. Commonsense only by default:
+            SmolLM2-135M-Instruct prefers the correct answer on 68% of those but is at chance
+            on the arithmetic, comparison and sequence families, where a reasoning probe and
+            a reasoning-accuracy metric would have nothing to measure.
     """
 
     harmful_val_fraction: float = 0.2
     benign_val_fraction: float = 0.2
     benign_test_fraction: float = 0.3
-    n_harmful_test: int | None = 64
-    n_benign_test: int | None = 48
-    n_benign_looking: int | None = 48
+    n_harmful_test: int | None = 48
+    n_benign_test: int | None = 32
+    n_benign_looking: int | None = 32
     harmful_file: str | None = None
     benign_file: str | None = None
     file_text_field: str = "prompt"
     file_category_field: str | None = None
     reasoning_test_fraction: float = 0.4
+    reasoning_categories: tuple[str, ...] = ("commonsense",)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,15 @@ class StudyConfig:
             before answering.
         recipes: Training data and trainer settings.
         battery: Settings of each analysis.
+        judge: ``lexical`` (offline phrase matching) or ``chat`` (an LLM behind an
+            OpenAI-compatible endpoint, see ``judge_url``).
+        judge_url: Base URL of the chat-completions endpoint, such as
+            ``http://127.0.0.1:8000/v1``.
+        judge_model: Model name sent to that endpoint.
+        judge_api_key_env: Environment variable holding the endpoint's API key, if any.
+        batch_size: Prompts per generation batch and per forward pass in the analyses.
+        max_memory: Optional bound on activation memory, such as ``8GiB``; batches shrink
+            below ``batch_size`` to fit it (see ``interp.memory``).
     """
 
     name: str = "default"
@@ -85,13 +99,19 @@ class StudyConfig:
     runs_dir: str = "runs"
     data: DataConfig = field(default_factory=DataConfig)
     behaviour: BehaviourConfig = field(
-        default_factory=lambda: BehaviourConfig(GenerationConfig(max_new_tokens=40, batch_size=32))
+        default_factory=lambda: BehaviourConfig(GenerationConfig(max_new_tokens=32, batch_size=32))
     )
     models: tuple[ModelName, ...] = ("base", "dpo_shallow", "aw_dpo")
     analyses: tuple[Analysis, ...] = ANALYSES
-    cot_reasoning_tokens: int = 72
+    cot_reasoning_tokens: int = 64
     recipes: RecipeConfig = field(default_factory=RecipeConfig)
     battery: BatteryConfig = field(default_factory=BatteryConfig)
+    judge: Literal["lexical", "chat"] = "lexical"
+    judge_url: str | None = None
+    judge_model: str | None = None
+    judge_api_key_env: str = "INTERP_JUDGE_API_KEY"
+    batch_size: int = 32
+    max_memory: str | None = None
 
     def __post_init__(self) -> None:
         if "base" not in self.models:
@@ -102,6 +122,8 @@ class StudyConfig:
         unknown = set(self.analyses) - set(ANALYSES)
         if unknown:
             raise ValueError(f"unknown analyses {sorted(unknown)}; choose from {ANALYSES}")
+        if self.judge == "chat" and (self.judge_url is None or self.judge_model is None):
+            raise ValueError("judge 'chat' needs judge_url and judge_model")
         if "head_ablation" in self.analyses and "probes" not in self.analyses:
             raise ValueError("head_ablation selects heads with the probes; add 'probes'")
 
@@ -134,9 +156,15 @@ PRESET_OVERRIDES: dict[str, dict[str, Any]] = {
         "battery.direction.n_test": 4,
         "battery.direction.offsets": (-1,),
         "battery.direction.max_new_tokens": 16,
-        "battery.jailbreak.transforms": ("poem", "expert_endorsement", "base64",
-                                         "unrestricted_persona", "affirmative_prefix",
-                                         "refusal_rules", "refusal_rules_prefix"),
+        "battery.jailbreak.transforms": (
+            "poem",
+            "expert_endorsement",
+            "base64",
+            "unrestricted_persona",
+            "affirmative_prefix",
+            "refusal_rules",
+            "refusal_rules_prefix",
+        ),
         "battery.direction.max_filtered": 4,
         "battery.direction.layer_step": 3,
         "battery.patching.n_pairs": 2,

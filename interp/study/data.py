@@ -76,8 +76,16 @@ def prepare_data(config: StudyConfig) -> StudyData:
         },
         seed=seed,
     )
+    reasoning_items = [
+        item for item in load_reasoning_items() if item.category in data.reasoning_categories
+    ]
+    if not reasoning_items:
+        raise ValueError(
+            f"no reasoning items in categories {data.reasoning_categories}; choose from "
+            "arithmetic, comparison, commonsense and sequence"
+        )
     reasoning = split_items(
-        load_reasoning_items(),
+        reasoning_items,
         {"train": 1 - data.reasoning_test_fraction, "test": data.reasoning_test_fraction},
         seed=seed,
     )

@@ -32,17 +32,25 @@ def plot_patching_panels(models: dict[str, dict], key: str = "resid_pre/position
     labels = models[names[0]]["patching"]["exact"][key]["labels"][: grids[names[0]].shape[1]]
     panels = [(name, grids[name]) for name in names]
     if "base" in grids:
-        panels += [(f"{name} - base", grids[name] - grids["base"]) for name in names
-                   if name != "base" and grids[name].shape == grids["base"].shape]
+        panels += [
+            (f"{name} - base", grids[name] - grids["base"])
+            for name in names
+            if name != "base" and grids[name].shape == grids["base"].shape
+        ]
     figure = Figure(figsize=(3.2 * len(panels) + 1, 4.2))
     limit = max(float(np.nanmax(np.abs(grid))) for _, grid in panels) or 1.0
     for index, (title, grid) in enumerate(panels):
         axes = figure.add_subplot(1, len(panels), index + 1)
-        image = axes.imshow(grid, aspect="auto", origin="lower", cmap="RdBu_r", vmin=-limit,
-                            vmax=limit)
+        image = axes.imshow(
+            grid, aspect="auto", origin="lower", cmap="RdBu_r", vmin=-limit, vmax=limit
+        )
         axes.set_title(title, fontsize="small")
-        axes.set_xticks(range(len(labels)), [label.split(" ", 1)[-1] for label in labels],
-                        rotation=70, fontsize="x-small")
+        axes.set_xticks(
+            range(len(labels)),
+            [label.split(" ", 1)[-1] for label in labels],
+            rotation=70,
+            fontsize="x-small",
+        )
         if index == 0:
             axes.set_ylabel("layer")
     figure.colorbar(image, ax=figure.axes, shrink=0.8, label="normalized patching effect")
@@ -74,6 +82,7 @@ def direction_cosines(root: Path, names: list[str]) -> dict[str, list[float]]:
 
     Candidates at the last template position are compared (position -1 of the template).
     """
+
     def load(name: str) -> torch.Tensor:
         saved = torch.load(root / "stages" / f"direction_{name}" / "candidates.pt")
         return saved["directions"][:, saved["offsets"].index(-1)]
@@ -83,15 +92,20 @@ def direction_cosines(root: Path, names: list[str]) -> dict[str, list[float]]:
     base = load("base")
     return {
         name: torch.nn.functional.cosine_similarity(load(name), base, dim=-1).nan_to_num().tolist()
-        for name in names if name != "base"
+        for name in names
+        if name != "base"
     }
 
 
 def plot_direction_cosines(cosines: dict[str, list[float]]) -> Figure:
     """Draw per-layer cosine similarity of each aligned model's direction with the base's."""
     curves = {name: (list(range(len(values))), values) for name, values in cosines.items()}
-    return plot_curves(curves, title="Refusal-direction candidates: cosine with the base model",
-                       xlabel="layer", ylabel="cosine similarity")
+    return plot_curves(
+        curves,
+        title="Refusal-direction candidates: cosine with the base model",
+        xlabel="layer",
+        ylabel="cosine similarity",
+    )
 
 
 def plot_projections(models: dict[str, dict]) -> Figure:
@@ -107,8 +121,13 @@ def plot_projections(models: dict[str, dict]) -> Figure:
             label = f"{name}: {kind}"
             curves[label] = (list(range(len(mean))), mean.tolist())
             bands[label] = ((mean - std).tolist(), (mean + std).tolist())
-    return plot_curves(curves, bands=bands, title="Projection on each model's refusal direction",
-                       xlabel="layer", ylabel="projection (mean +- std)")
+    return plot_curves(
+        curves,
+        bands=bands,
+        title="Projection on each model's refusal direction",
+        xlabel="layer",
+        ylabel="projection (mean +- std)",
+    )
 
 
 def plot_head_ablation(models: dict[str, dict], metric: str) -> Figure:
@@ -118,16 +137,21 @@ def plot_head_ablation(models: dict[str, dict], metric: str) -> Figure:
         if "head_ablation" not in battery:
             continue
         ablation = battery["head_ablation"]
-        entry = {o["name"]: o[metric] for o in ablation["outcomes"]
-                 if not o["name"].startswith("random/")}
+        entry = {
+            o["name"]: o[metric]
+            for o in ablation["outcomes"]
+            if not o["name"].startswith("random/")
+        }
         for kind, summary in ablation["random_summary"].items():
             entry[f"random/{kind} (mean of seeds)"] = summary[metric]
         rates[name] = entry
     first = next(iter(rates.values()))
-    rates = {name: {key: values[key] for key in first if key in values}
-             for name, values in rates.items()}
-    figure = plot_rates(rates, title=f"Head ablation: {metric.replace('_', ' ')}",
-                        ylabel=metric.replace("_", " "))
+    rates = {
+        name: {key: values[key] for key in first if key in values} for name, values in rates.items()
+    }
+    figure = plot_rates(
+        rates, title=f"Head ablation: {metric.replace('_', ' ')}", ylabel=metric.replace("_", " ")
+    )
     if metric == "refusal_score":
         figure.axes[0].set_ylim(auto=True)
         figure.axes[0].relim()
@@ -147,8 +171,13 @@ def plot_kl_profiles(models: dict[str, dict]) -> Figure | None:
         bands[name] = (profile["low"], profile["high"])
     if not curves:
         return None
-    return plot_curves(curves, bands=bands, title="Per-token KL to the base model on harmful prompts",
-                       xlabel="reply token position", ylabel="KL (nats)")
+    return plot_curves(
+        curves,
+        bands=bands,
+        title="Per-token KL to the base model on harmful prompts",
+        xlabel="reply token position",
+        ylabel="KL (nats)",
+    )
 
 
 def plot_prefill(models: dict[str, dict]) -> Figure:
@@ -159,8 +188,13 @@ def plot_prefill(models: dict[str, dict]) -> Figure:
         ks = sorted(rates, key=int)
         curves[name] = ([int(k) for k in ks], [rates[k]["value"] for k in ks])
         bands[name] = ([rates[k]["low"] for k in ks], [rates[k]["high"] for k in ks])
-    figure = plot_curves(curves, bands=bands, title="Prefilling attack",
-                         xlabel="forced compliant tokens", ylabel="attack success rate")
+    figure = plot_curves(
+        curves,
+        bands=bands,
+        title="Prefilling attack",
+        xlabel="forced compliant tokens",
+        ylabel="attack success rate",
+    )
     figure.axes[0].set_ylim(-0.02, 1.02)
     return figure
 

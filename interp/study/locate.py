@@ -15,13 +15,11 @@ from interp.directions import (
     projections,
     select_direction,
 )
-from interp.generation import GenerationConfig
-from interp.judge import LexicalJudge
 from interp.metrics import refusal_token_ids
 from interp.patching.attribution import attribution_patching
 from interp.patching.exact import PatchingResult, exact_patching
 from interp.patching.inputs import align_pairs, refusal_metric
-from interp.study.battery import ModelSpec, load_spec, reply_tokens
+from interp.study.battery import ModelSpec, generation, load_spec, make_judge
 from interp.study.config import StudyConfig
 from interp.study.data import StudyData
 
@@ -64,16 +62,14 @@ def run_direction(spec: ModelSpec, config: StudyConfig, data: StudyData, out: Pa
     )
     (out / "selection.json").write_text(json.dumps(selection.table(), indent=1) + "\n")
     torch.save(selection.direction, out / "direction.pt")
-    generation = GenerationConfig(
-        settings.max_new_tokens + reply_tokens(spec, config), batch_size=32
-    )
+    decoding = generation(spec, config, bridge, settings.max_new_tokens)
     effects = intervention_effects(
         bridge,
         selection,
         data.harmful_test[: settings.n_test],
         data.benign_test[: settings.n_test],
-        LexicalJudge(),
-        generation=generation,
+        make_judge(config),
+        generation=decoding,
         assistant_prefix=prefix,
     )
     harmful_projection = projections(
@@ -124,8 +120,9 @@ def run_patching(spec: ModelSpec, config: StudyConfig, data: StudyData, out: Pat
         exact[f"{component}/head"] = exact_patching(bridge, pairs, component, metric, grid="head")
     grids = [(c, "head" if c in ("z", "q", "k", "v") else "position") for c in settings.attribution]
     with torch.enable_grad():
-        attribution = attribution_patching(bridge, pairs, metric, grids,
-                                           steps=settings.attribution_steps)
+        attribution = attribution_patching(
+            bridge, pairs, metric, grids, steps=settings.attribution_steps
+        )
     agreement = {}
     for key, result in attribution.items():
         if key in exact:

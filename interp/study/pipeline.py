@@ -19,14 +19,14 @@ import platform
 import shutil
 import subprocess
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from interp.configuration import to_dict
 from interp.models import load_hf_model, write_model_files
-from interp.study.battery import COT_REFUSAL_TOKENS, ModelSpec, run_behaviour
+from interp.study.battery import COT_REFUSAL_TOKENS, ModelSpec, make_judge, run_behaviour
 from interp.study.config import StudyConfig
 from interp.study.data import StudyData, load_data, prepare_data, save_data
 from interp.study.locate import run_direction, run_patching
@@ -93,25 +93,97 @@ def run_study(config: StudyConfig, *, force: bool | Collection[str] = False) -> 
             lambda out: compliant_replies(str(model_dir(root, "base")), config, data, out),
             after=["data", "model_base"],
         )
-    batteries = {spec.name: run_battery(stages, spec, config, data, root) for spec in specs}
+    base = str(model_dir(root, "base"))
+    batteries = {spec.name: run_battery(stages, spec, config, data, base) for spec in specs}
 
     # 7. Metrics and report.
-    metrics = {
+    write_report(metrics_of(config, data, batteries, training, stages), root)
+    logger.info("study finished in %.1f s; outputs in %s", time.perf_counter() - started, root)
+    return root
+
+
+def analyze_models(
+    config: StudyConfig,
+    models: Mapping[str, str],
+    *,
+    reasoning: Collection[str] = (),
+    force: bool | Collection[str] = False,
+) -> Path:
+    """Run the battery on existing models, without training, and write the report.
+
+    Args:
+        config: Study config (its ``analyses`` and ``battery`` settings apply; ``models`` and
+            ``recipes`` are ignored).
+        models: Model name to anything :func:`interp.models.load_model` accepts. The depth
+            analysis compares every model with the one named ``base``.
+        reasoning: Names of models that reason in ``<think>`` before answering.
+        force: ``True`` reruns every stage; a collection of stage names reruns those.
+    """
+    if "depth" in config.analyses and "base" not in models:
+        raise ValueError("the depth analysis needs a model named 'base' as its reference")
+    unknown = set(reasoning) - set(models)
+    if unknown:
+        raise ValueError(f"reasoning names models that are not given: {sorted(unknown)}")
+    root = Path(config.runs_dir) / config.name
+    root.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(root / "config.json", {**run_record(config), "models": dict(models)})
+    total = 1 + len(models) * (1 + len(config.analyses)) + ("depth" in config.analyses)
+    stages = StageRunner(root, force=force, total=total)
+    stages.run("data", [config.seed, config.data], lambda out: _data_stage(config, out))
+    data = load_data(stages.stage_dir("data") / "splits.json")
+    specs = []
+    for name, path in models.items():
+        stages.run(f"model_{name}", [path, fingerprint(path)], lambda out, p=path: {"path": p})
+        specs.append(_spec(name, path, name in reasoning))
+    if "depth" in config.analyses:
+        stages.run(
+            "compliant_base",
+            [config.battery.depth, config.dtype],
+            lambda out: compliant_replies(models["base"], config, data, out),
+            after=["data", "model_base"],
+        )
+    batteries = {
+        spec.name: run_battery(stages, spec, config, data, models.get("base", "")) for spec in specs
+    }
+    write_report(metrics_of(config, data, batteries, {}, stages), root)
+    return root
+
+
+def fingerprint(path: str) -> list:
+    """Return what identifies a model's weights: sizes and times of a directory's files."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return [path]
+    return sorted(
+        (f.name, f.stat().st_size, int(f.stat().st_mtime)) for f in folder.iterdir() if f.is_file()
+    )
+
+
+def metrics_of(config, data, batteries, training, stages) -> dict[str, Any]:
+    """Assemble ``metrics.json``."""
+    judge = (
+        config.judge
+        if config.judge == "lexical"
+        else f"{config.judge}: {config.judge_model} at {config.judge_url}"
+    )
+    return {
         "run": {
             "name": config.name,
             "preset": config.preset,
             "model": config.model,
             "seed": config.seed,
-            "judge": "lexical",
+            "judge": judge,
             "data_sizes": data.sizes(),
         },
         "models": batteries,
         "training": training,
         "timings": stages.timings,
     }
-    write_report(metrics, root)
-    logger.info("study finished in %.1f s; outputs in %s", time.perf_counter() - started, root)
-    return root
+
+
+def judge_key(config: StudyConfig) -> list[str | None]:
+    """Return the judge settings that stage keys depend on (not the API key)."""
+    return [config.judge, config.judge_url, config.judge_model]
 
 
 def model_dir(root: Path, name: str) -> Path:
@@ -124,15 +196,15 @@ COT_MODELS = ("aw_dpo", "dpo_cot")
 
 def spec_for(name: str, root: Path) -> ModelSpec:
     """Return how the battery treats a trained model (CoT models reason before answering)."""
-    if name in COT_MODELS:
+    return _spec(name, str(model_dir(root, name)), name in COT_MODELS)
+
+
+def _spec(name: str, path: str, reasons: bool) -> ModelSpec:
+    if reasons:
         return ModelSpec(
-            name,
-            str(model_dir(root, name)),
-            assistant_prefix=COT_PREFIX,
-            refusal_tokens=COT_REFUSAL_TOKENS,
-            reasons=True,
+            name, path, assistant_prefix=COT_PREFIX, refusal_tokens=COT_REFUSAL_TOKENS, reasons=True
         )
-    return ModelSpec(name, str(model_dir(root, name)))
+    return ModelSpec(name, path)
 
 
 def count_stages(config: StudyConfig) -> int:
@@ -156,6 +228,8 @@ def train_models(
 ) -> dict[str, Any]:
     """Run the training stages of every requested model; return their summaries."""
     recipes = config.recipes
+    judge = make_judge(config)
+    judged = judge_key(config)
     harmful = data.harmful_train[: recipes.n_harmful]
     benign = data.benign_train[: recipes.n_benign]
     base = str(model_dir(root, "base"))
@@ -170,33 +244,36 @@ def train_models(
     if "dpo_shallow" in config.models:
         summaries["dpo_shallow"] = _train_stage(
             stages,
-            "model_dpo_shallow",
-            recipes.shallow,
+            "dpo_shallow",
+            [recipes.shallow, recipes.shallow_benign, judged],
             root,
             ["replies_base"],
-            lambda out, work: train_shallow(base, harmful, benign, replies, recipes, out, work),
+            lambda out, work: train_shallow(
+                base, harmful, benign, replies, recipes, out, work, judge
+            ),
         )
-    if not {"aw_dpo", "dpo_cot"} & set(config.models):
+    if not set(COT_MODELS) & set(config.models):
         return summaries
     summaries["cot_sft"] = _train_stage(
         stages,
-        "model_cot_sft",
-        recipes.sft,
+        "cot_sft",
+        [recipes.sft, judged],
         root,
         ["replies_base"],
-        lambda out, work: train_cot_sft(base, harmful, benign, replies, recipes, out, work),
+        lambda out, work: train_cot_sft(base, harmful, benign, replies, recipes, out, work, judge),
     )
     sft = str(model_dir(root, "cot_sft"))
-    pairs_config = [
+    pairs_key = [
         recipes.samples,
         recipes.samples_per_prompt,
         recipes.gamma,
         recipes.synthesize_failures,
+        judged,
     ]
     summaries["cot_pairs"] = stages.run(
         "pairs_cot",
-        pairs_config,
-        lambda out: build_cot_pairs(sft, harmful, benign, replies, recipes, out),
+        pairs_key,
+        lambda out: build_cot_pairs(sft, harmful, benign, replies, recipes, out, judge),
         after=["model_cot_sft"],
     )
     pairs = stages.stage_dir("pairs_cot") / "pairs.jsonl"
@@ -204,8 +281,8 @@ def train_models(
         if name in config.models:
             summaries[name] = _train_stage(
                 stages,
-                f"model_{name}",
-                trainer,
+                name,
+                [trainer],
                 root,
                 ["pairs_cot"],
                 lambda out, work, trainer=trainer: train_on_cot_pairs(
@@ -215,9 +292,11 @@ def train_models(
     return summaries
 
 
-def _train_stage(stages: StageRunner, name: str, trainer, root: Path, after: list[str], build):
+def _train_stage(
+    stages: StageRunner, model: str, key: list, root: Path, after: list[str], build
+) -> dict[str, Any]:
     """Run one training stage with a persistent work folder, so a killed run resumes."""
-    folder = model_dir(root, name.removeprefix("model_"))
+    name = f"model_{model}"
 
     def run(out: Path) -> dict[str, Any]:
         work = stages.work_dir(name)
@@ -225,15 +304,15 @@ def _train_stage(stages: StageRunner, name: str, trainer, root: Path, after: lis
         shutil.rmtree(work, ignore_errors=True)
         return result
 
-    return stages.run(name, [trainer], run, after=after, output_dir=folder)
+    return stages.run(name, key, run, after=after, output_dir=model_dir(root, model))
 
 
 def run_battery(
-    stages: StageRunner, spec: ModelSpec, config: StudyConfig, data: StudyData, root: Path
+    stages: StageRunner, spec: ModelSpec, config: StudyConfig, data: StudyData, base: str
 ) -> dict[str, Any]:
     """Run every analysis on one model, each as its own cached stage."""
     after = ["data", f"model_{spec.name}"]
-    common = [spec, config.device, config.dtype, config.cot_reasoning_tokens]
+    common = [spec, config.device, config.dtype, config.cot_reasoning_tokens, judge_key(config)]
     battery = config.battery
     results: dict[str, Any] = {}
 
@@ -242,26 +321,19 @@ def run_battery(
             f"{analysis}_{spec.name}", [*common, settings], build, after=after + list(extra_after)
         )
 
-    if "behaviour" in config.analyses:
-        results["behaviour"] = stage(
-            "behaviour", config.behaviour, lambda out: run_behaviour(spec, config, data, out)
-        )
-    if "jailbreak" in config.analyses:
-        results["jailbreak"] = stage(
-            "jailbreak", battery.jailbreak, lambda out: run_jailbreak(spec, config, data, out)
-        )
-    if "direction" in config.analyses:
-        results["direction"] = stage(
-            "direction", battery.direction, lambda out: run_direction(spec, config, data, out)
-        )
-    if "patching" in config.analyses:
-        results["patching"] = stage(
-            "patching", battery.patching, lambda out: run_patching(spec, config, data, out)
-        )
-    if "probes" in config.analyses:
-        results["probes"] = stage(
-            "probes", [battery.probes, config.seed], lambda out: run_probes(spec, config, data, out)
-        )
+    # Analyses that need nothing but the model and the data, with the settings they depend on.
+    simple = {
+        "behaviour": (config.behaviour, run_behaviour),
+        "jailbreak": (battery.jailbreak, run_jailbreak),
+        "direction": (battery.direction, run_direction),
+        "patching": (battery.patching, run_patching),
+        "probes": ([battery.probes, config.seed], run_probes),
+    }
+    for analysis, (settings, function) in simple.items():
+        if analysis in config.analyses:
+            results[analysis] = stage(
+                analysis, settings, lambda out, f=function: f(spec, config, data, out)
+            )
     if "head_ablation" in config.analyses:
         probes_dir = stages.stage_dir(f"probes_{spec.name}")
         results["head_ablation"] = stage(
@@ -275,12 +347,7 @@ def run_battery(
             "depth",
             [battery.depth, config.seed],
             lambda out: run_depth(
-                spec,
-                config,
-                data,
-                out,
-                str(model_dir(root, "base")),
-                stages.stage_dir("compliant_base"),
+                spec, config, data, out, base, stages.stage_dir("compliant_base")
             ),
             extra_after=("compliant_base", "model_base"),
         )

@@ -29,7 +29,6 @@ from interp.head_ablation import (
     zero_hooks,
 )
 from interp.jailbreak.suite import run_jailbreaks
-from interp.judge import LexicalJudge
 from interp.metrics import refusal_token_ids
 from interp.models import load_model
 from interp.probes import (
@@ -41,7 +40,7 @@ from interp.probes import (
     reasoning_prompts,
 )
 from interp.stats import bootstrap_mean
-from interp.study.battery import ModelSpec, load_spec, reply_tokens
+from interp.study.battery import ModelSpec, batch_size, generation, load_spec, make_judge
 from interp.study.config import StudyConfig
 from interp.study.data import StudyData
 
@@ -56,11 +55,9 @@ def run_jailbreak(spec: ModelSpec, config: StudyConfig, data: StudyData, out: Pa
     result = run_jailbreaks(
         bridge,
         data.harmful_test[: settings.n_prompts],
-        LexicalJudge(),
+        make_judge(config),
         transforms=settings.transforms,
-        generation=GenerationConfig(
-            settings.max_new_tokens + reply_tokens(spec, config), batch_size=32
-        ),
+        generation=generation(spec, config, bridge, settings.max_new_tokens),
         assistant_prefix=spec.assistant_prefix,
     )
     return result.as_dict()
@@ -88,15 +85,17 @@ def run_probes(spec: ModelSpec, config: StudyConfig, data: StudyData, out: Path)
     """
     settings = config.battery.probes
     bridge, tokenizer = load_spec(spec, config)
-    n = settings.n_alignment
+    harmful = data.harmful_train[: settings.n_alignment]
+    benign = data.benign_train[: len(harmful)]
+    questions = data.reasoning_train[: settings.n_reasoning]
     tasks = {
         "alignment": (
-            *alignment_prompts(tokenizer, data.harmful_train[:n], data.benign_train[:n]),
-            _three_way(2 * n, settings.test_fraction, config.seed),
+            *alignment_prompts(tokenizer, harmful, benign),
+            _three_way(len(harmful) + len(benign), settings.test_fraction, config.seed),
         ),
         "reasoning": (
-            *reasoning_prompts(tokenizer, data.reasoning_train[: settings.n_reasoning]),
-            _three_way(settings.n_reasoning, settings.test_fraction, config.seed, groups=2),
+            *reasoning_prompts(tokenizer, questions),
+            _three_way(len(questions), settings.test_fraction, config.seed, groups=2),
         ),
     }
     saved, summary = {}, {}
@@ -125,8 +124,9 @@ def run_probes(spec: ModelSpec, config: StudyConfig, data: StudyData, out: Path)
     return summary
 
 
-def _load_probes(folder: Path, task: str, tokenizer,
-                 limit: int) -> tuple[LinearProbes, list, torch.Tensor]:
+def _load_probes(
+    folder: Path, task: str, tokenizer, limit: int
+) -> tuple[LinearProbes, list, torch.Tensor]:
     saved = torch.load(folder / PROBES_FILE, weights_only=False)[task]
     probe = LinearProbes(**saved["probes"])
     rows = saved["test_rows"].tolist()[:limit]
@@ -185,9 +185,7 @@ def run_head_ablation(
         for kind in settings.random_interventions:
             hooks = zero_hooks(heads) if kind == "zero" else mean_hooks(heads, means)
             plan.append((f"random/{kind}/seed={seed}", heads, hooks))
-    generation = GenerationConfig(
-        settings.max_new_tokens + reply_tokens(spec, config), batch_size=32
-    )
+    decoding = generation(spec, config, bridge, settings.max_new_tokens)
     refusal_ids = refusal_token_ids(tokenizer, spec.refusal_tokens)
     outcomes = [
         measure(
@@ -197,10 +195,10 @@ def run_head_ablation(
             hooks,
             evaluation,
             (alignment_probe, reasoning_probe),
-            LexicalJudge(),
+            make_judge(config),
             refusal_ids,
             max_layer=max_layer,
-            generation=generation,
+            generation=decoding,
             assistant_prefix=spec.assistant_prefix,
             seed=config.seed,
         ).as_dict()
@@ -243,10 +241,10 @@ def compliant_replies(base_path: str, config: StudyConfig, data: StudyData, out:
     completions = generate(
         bridge,
         [item.text for item in items],
-        GenerationConfig(length, batch_size=32),
+        GenerationConfig(length, batch_size=batch_size(config, bridge)),
         progress=False,
     )
-    judge = LexicalJudge()
+    judge = make_judge(config)
     replies = {
         item.id: list(c.token_ids)
         for item, c in zip(items, completions, strict=True)
@@ -268,19 +266,17 @@ def run_depth(
     settings = config.battery.depth
     bridge, tokenizer = load_spec(spec, config)
     items = data.harmful_test[: settings.n_prompts]
-    judge = LexicalJudge()
+    judge = make_judge(config)
     refusal_ids = refusal_token_ids(tokenizer, spec.refusal_tokens)
     compliant = json.loads((compliant_dir / COMPLIANT_FILE).read_text())
-    generation = GenerationConfig(
-        settings.max_new_tokens + reply_tokens(spec, config), batch_size=32
-    )
+    decoding = generation(spec, config, bridge, settings.max_new_tokens)
     result: dict[str, Any] = {"kl_depth": None}
     if spec.name != "base":
         reference, _ = load_model(base_path, device=config.device, dtype=config.dtype)
         own = generate(
             bridge,
             [format_chat(tokenizer, i.text, assistant_prefix=spec.assistant_prefix) for i in items],
-            GenerationConfig(settings.kl_positions, batch_size=32),
+            GenerationConfig(settings.kl_positions, batch_size=batch_size(config, bridge)),
             progress=False,
         )
         profile = per_token_kl(
@@ -300,7 +296,7 @@ def run_depth(
         compliant,
         judge,
         ks=settings.prefill_tokens,
-        generation=generation,
+        generation=decoding,
         assistant_prefix=spec.assistant_prefix,
     )
     prefill: dict[str, Any] = {
@@ -311,10 +307,10 @@ def run_depth(
     }
     if spec.reasons:
         prefill["empty_think_attack_success"] = attack_success(
-            bridge, items, judge, assistant_prefix=EMPTY_THINK, generation=generation
+            bridge, items, judge, assistant_prefix=EMPTY_THINK, generation=decoding
         ).as_dict()
         prefill["with_reasoning_attack_success"] = attack_success(
-            bridge, items, judge, assistant_prefix=spec.assistant_prefix, generation=generation
+            bridge, items, judge, assistant_prefix=spec.assistant_prefix, generation=decoding
         ).as_dict()
     result["prefill"] = prefill
     return result

@@ -20,7 +20,7 @@ from typing import Any
 
 from interp.data.items import PromptItem
 from interp.generation import GenerationConfig
-from interp.judge import LexicalJudge
+from interp.judge import LexicalJudge, RefusalJudge, SegmentJudge
 from interp.models import load_hf_model, load_model
 from interp.training.config import TrainConfig
 from interp.training.pairs import (
@@ -78,7 +78,7 @@ class RecipeConfig:
     )
     sft: TrainConfig = field(
         default_factory=lambda: TrainConfig(
-            method="sft", max_steps=16, learning_rate=5e-5, save_every=8
+            method="sft", max_steps=12, learning_rate=5e-5, save_every=6
         )
     )
     aw_dpo: TrainConfig = field(
@@ -127,9 +127,12 @@ def train_shallow(
     config: RecipeConfig,
     output: Path,
     work: Path | None = None,
+    judge: RefusalJudge | None = None,
 ) -> dict[str, Any]:
     """Recipe (a): plain DPO on bare-refusal pairs."""
-    pairs, stats = shallow_pairs(harmful, benign[: config.shallow_benign], replies, LexicalJudge())
+    pairs, stats = shallow_pairs(
+        harmful, benign[: config.shallow_benign], replies, judge or LexicalJudge()
+    )
     write_preferences(pairs, output / "pairs.jsonl")
     result = _train(model_dir, pairs, config.shallow, output, work)
     return {"pairs": stats.as_dict(), "training": _summary(result)}
@@ -143,9 +146,10 @@ def train_cot_sft(
     config: RecipeConfig,
     output: Path,
     work: Path | None = None,
+    judge: RefusalJudge | None = None,
 ) -> dict[str, Any]:
     """First half of recipes (b) and (c): supervised fine-tuning on CoT safety replies."""
-    examples = cot_sft_examples(harmful, benign, replies, LexicalJudge())
+    examples = cot_sft_examples(harmful, benign, replies, judge or LexicalJudge())
     (output / "examples.jsonl").write_text(
         "".join(json.dumps(example.__dict__) + "\n" for example in examples)
     )
@@ -160,6 +164,7 @@ def build_cot_pairs(
     replies: dict[str, str],
     config: RecipeConfig,
     output: Path,
+    judge: SegmentJudge | None = None,
 ) -> dict[str, Any]:
     """Sample from the CoT-SFT model and build scored CoT safety pairs."""
     policy, _ = load_model(sft_dir)
@@ -168,7 +173,7 @@ def build_cot_pairs(
         harmful,
         benign,
         replies,
-        LexicalJudge(),
+        judge or LexicalJudge(),
         samples_per_prompt=config.samples_per_prompt,
         gamma=config.gamma,
         synthesize_failures=config.synthesize_failures,

@@ -57,7 +57,7 @@ StepCallback = Callable[[int, dict[str, Any]], None]
 
 @dataclass(frozen=True)
 class TrainResult:
-    """What a finished training run produced.
+    """Outputs of a finished training run.
 
     Attributes:
         model_dir: The final model in Hugging Face format.
@@ -348,7 +348,7 @@ class MetricsLog:
     Args:
         path: The JSONL file.
         keep_through: On resume, records after this step (written after the checkpoint the run
-            resumes from) are dropped, so the log holds each step once.
+            resumes from) are dropped, so the log contains each step once.
         enabled: Whether this process writes (only the main process does).
     """
 
