@@ -1,6 +1,6 @@
 """interp: mechanistic analysis of safety alignment in chat models.
 
-The most used entry points are importable from here; each lives in a module named after its
+The most used entry points are importable from here. Each lives in a module named after its
 stage of the method (``interp.models``, ``interp.patching``, ``interp.directions``,
 ``interp.probes``, ``interp.head_ablation``, ``interp.depth``, ``interp.jailbreak``,
 ``interp.training``, ``interp.study``).

@@ -44,10 +44,11 @@ class RecipeConfig:
     Attributes:
         n_harmful: Harmful training prompts used (from the study's harmful train split).
         n_benign: Benign training prompts used for CoT-SFT and CoT pairs.
-        shallow_benign: Benign pairs (helpful reply over bare refusal) in shallow DPO. Kept
-            small: on the embedded model, a third of benign pairs cancelled the harmful pairs'
-            refusal signal within 30 steps, while one benign pair per eight harmful ones kept
-            refusal selective.
+        shallow_benign: Benign pairs (helpful reply over bare refusal) in shallow DPO. None by
+            default. On the embedded model (30 steps, lr 3e-5), 8, 4 or 2 benign pairs per 64
+            harmful ones left refusal of held-out HarmBench prompts at 6-50%, varying with the
+            pair mix, while harmful pairs alone reached 84-97% with heavy over-refusal. The
+            study reports that over-refusal next to every refusal rate.
         replies: Sampling settings of the base model's own replies.
         samples: Sampling settings of the on-policy samples for CoT pairs.
         samples_per_prompt: On-policy samples per prompt (``k``).
@@ -61,7 +62,7 @@ class RecipeConfig:
 
     n_harmful: int = 64
     n_benign: int = 32
-    shallow_benign: int = 8
+    shallow_benign: int = 0
     replies: GenerationConfig = field(
         default_factory=lambda: GenerationConfig(48, temperature=0.7, top_p=0.95, batch_size=32)
     )
