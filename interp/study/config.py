@@ -212,11 +212,14 @@ PRESET_OVERRIDES: dict[str, dict[str, Any]] = {
         "battery.probes.n_alignment": 128,
         "battery.probes.n_reasoning": 256,
         "battery.head_ablation.random_seeds": 10,
+        "battery.head_ablation.interventions": ("zero", "mean"),
+        "battery.direction.layer_step": 1,
         "battery.head_ablation.random_interventions": ("zero", "mean"),
         "battery.head_ablation.n_reasoning": 128,
         "battery.head_ablation.n_harmful": 64,
         "battery.head_ablation.n_benign": 48,
         "battery.depth.n_prompts": 64,
+        "battery.depth.prefill_tokens": (0, 5, 10, 20, 40),
     },
 }
 

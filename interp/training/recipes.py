@@ -47,7 +47,7 @@ class RecipeConfig:
         shallow_benign: Benign pairs (helpful reply over bare refusal) in shallow DPO. None by
             default. On the embedded model (30 steps, lr 3e-5), 8, 4 or 2 benign pairs per 64
             harmful ones left refusal of held-out HarmBench prompts at 6-50%, varying with the
-            pair mix, while harmful pairs alone reached 84-97% with heavy over-refusal. The
+            pair mix, while harmful pairs alone reached 84-98% with heavy over-refusal. The
             study reports that over-refusal next to every refusal rate.
         replies: Sampling settings of the base model's own replies.
         samples: Sampling settings of the on-policy samples for CoT pairs.
@@ -74,18 +74,18 @@ class RecipeConfig:
     synthesize_failures: bool = True
     shallow: TrainConfig = field(
         default_factory=lambda: TrainConfig(
-            method="dpo", max_steps=30, learning_rate=3e-5, schedule="constant", save_every=10
+            method="dpo", max_steps=20, learning_rate=3e-5, schedule="constant", save_every=10
         )
     )
     sft: TrainConfig = field(
         default_factory=lambda: TrainConfig(
-            method="sft", max_steps=12, learning_rate=5e-5, save_every=6
+            method="sft", max_steps=10, learning_rate=5e-5, save_every=5
         )
     )
     aw_dpo: TrainConfig = field(
         default_factory=lambda: TrainConfig(
             method="aw_dpo",
-            max_steps=24,
+            max_steps=20,
             learning_rate=2e-5,
             schedule="constant",
             max_length=192,
@@ -95,7 +95,7 @@ class RecipeConfig:
     dpo_cot: TrainConfig = field(
         default_factory=lambda: TrainConfig(
             method="dpo",
-            max_steps=24,
+            max_steps=20,
             learning_rate=2e-5,
             schedule="constant",
             max_length=192,
