@@ -67,12 +67,15 @@ def add_config_arguments(
         if name in exclude:
             continue
         choices = _literal_choices(kind)
+        if choices:
+            help_text = f"{help_text} (choices: {', '.join(map(str, choices))})"
         group.add_argument(
             f"--{name}",
             dest=f"config:{name}",
             default=None,
             metavar=_metavar(kind),
-            help=f"{help_text} (choices: {', '.join(map(str, choices))})" if choices else help_text,
+            # argparse formats help with %, so a literal percent sign must be doubled.
+            help=help_text.replace("%", "%%"),
         )
 
 

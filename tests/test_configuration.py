@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,8 @@ from interp.configuration import (
     overrides_from_args,
 )
 from interp.study.config import StudyConfig, preset_config
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_leaf_field_has_help():
@@ -101,3 +106,18 @@ def test_presets_differ():
     assert preset_config("quick").name == "quick"
     with pytest.raises((ValueError, TypeError), match="huge"):
         preset_config("huge")
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["run_study.py", "train_recipes.py", "locate_refusal.py", "probes.py", "jailbreaks.py"],
+)
+def test_script_help_renders(script):
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / script), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "--preset" in completed.stdout or "--model" in completed.stdout
