@@ -38,3 +38,11 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         if output.output_type == "error"
     ]
     assert errors == []
+    images = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    assert images, "the notebook's figures were not rendered as images"
