@@ -123,7 +123,9 @@ class StudyConfig:
         if unknown:
             raise ValueError(f"unknown analyses {sorted(unknown)}; choose from {ANALYSES}")
         if self.judge == "chat" and (self.judge_url is None or self.judge_model is None):
-            raise ValueError("judge 'chat' needs judge_url and judge_model")
+            raise ValueError(
+                "judge='chat' requires judge_url and judge_model (--judge_url, --judge_model)"
+            )
         if "head_ablation" in self.analyses and "probes" not in self.analyses:
             raise ValueError("head_ablation selects heads with the probes; add 'probes'")
 

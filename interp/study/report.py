@@ -82,6 +82,15 @@ def findings(metrics: dict[str, Any]) -> list[str]:
         "is more robust to a 10-token prefilling attack",
         lower=True,
     )
+    # The prefilling attack above leaves AW-DPO its own reasoning. Forcing an empty
+    # <think></think> skips it and shows whether the refusal survives without the reasoning.
+    for name, battery in models.items():
+        empty = battery.get("prefill", {}).get("empty_think_attack_success")
+        if empty is not None:
+            lines.append(
+                f"{name} with its reasoning skipped (empty <think> prefill): attack success "
+                f"{fmt(empty)}."
+            )
     return lines
 
 
@@ -111,6 +120,7 @@ def _comparison(models, key, extract, claim, *, lower: bool) -> list[str]:
 def _head_dependence(models) -> list[str]:
     lines = []
     excess = {}
+    dependent = {}
     for name, battery in models.items():
         ablation = battery.get("head_ablation")
         if not ablation or "zero" not in ablation["random_summary"]:
@@ -128,6 +138,7 @@ def _head_dependence(models) -> list[str]:
         )
         excess[name] = random["value"] - reasoning["value"]
         depends = separated(reasoning, random) == -1
+        dependent[name] = depends
         lines.append(
             f"{name}: ablating the {ablation['n_heads_ablated']} top reasoning heads moves refusal "
             f"from {fmt(base)} to {fmt(reasoning)}; random heads give {fmt(random)} (mean over "
@@ -142,13 +153,20 @@ def _head_dependence(models) -> list[str]:
         )
     if {"aw_dpo", "dpo_shallow"} <= set(excess):
         more = excess["aw_dpo"] > excess["dpo_shallow"]
+        if more and dependent["aw_dpo"]:
+            verdict = "Supported"
+        elif more:
+            verdict = (
+                "Not established: the point estimates lean that way, but aw_dpo's reasoning-head "
+                "and random-head intervals overlap"
+            )
+        else:
+            verdict = "Not supported"
         lines.append(
             "Hypothesis: after AW-DPO, refusal depends more on reasoning heads than after "
-            "shallow DPO. "
-            + ("Supported in direction" if more else "Not supported")
-            + f": refusal drop beyond the random control is {excess['aw_dpo']:+.3f} for aw_dpo "
-            f"and {excess['dpo_shallow']:+.3f} for dpo_shallow (rate differences; see the "
-            "head-ablation table for intervals)."
+            f"shallow DPO. {verdict}. Refusal drop beyond the random control: "
+            f"{excess['aw_dpo']:+.3f} for aw_dpo and {excess['dpo_shallow']:+.3f} for "
+            "dpo_shallow (rate differences; see the head-ablation table for intervals)."
         )
     return lines
 
