@@ -94,8 +94,24 @@ class ModelSpec:
 
 
 def load_spec(spec: ModelSpec, config: StudyConfig):
-    """Load a battery model with the study's device and dtype."""
-    return load_model(spec.path, device=config.device, dtype=config.dtype)
+    """Load a battery model with the study's device and dtype.
+
+    The last model loaded is kept, because a model's analyses run one after another and
+    loading the embedded model takes seconds each time. The key includes the weight file's
+    modification time, so a model retrained in the same folder is loaded afresh.
+    """
+    weights = Path(spec.path) / "model.safetensors"
+    stamp = weights.stat().st_mtime_ns if weights.is_file() else None
+    key = (spec.path, stamp, config.device, config.dtype)
+    if _LAST_LOADED.get("key") != key:
+        _LAST_LOADED.clear()
+        _LAST_LOADED.update(
+            key=key, model=load_model(spec.path, device=config.device, dtype=config.dtype)
+        )
+    return _LAST_LOADED["model"]
+
+
+_LAST_LOADED: dict[str, Any] = {}
 
 
 def behaviour_sets(data: StudyData) -> dict[str, tuple[list, bool]]:
