@@ -59,21 +59,31 @@ def config_from_args(args: argparse.Namespace) -> StudyConfig:
     return apply_overrides(config, overrides_from_args(args))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse arguments, run the study and print where the outputs are."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def configure_logging() -> None:
+    """Log stage progress at INFO level, with accelerate's own messages cut to warnings."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("accelerate").setLevel(logging.WARNING)
+
+
+def forced_stages(args: argparse.Namespace) -> bool | list[str]:
+    """Return ``--force`` as the pipeline takes it: False, True (every stage) or stage names."""
+    if args.force is None:
+        return False
+    return args.force or True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run the study and print where the outputs are."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging()
     try:
         config = config_from_args(args)
     except (ValueError, FileNotFoundError) as error:
         parser.error(str(error))
-    force: bool | list[str] = False
-    if args.force is not None:
-        force = args.force or True
+    force = forced_stages(args)
     try:
         root = run_study(config, force=force)
     except (ModelLoadError, PromptFileError, FileNotFoundError) as error:
@@ -83,10 +93,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"report (self-contained HTML): {root / 'report.html'}")
     print(f"metrics: {root / 'metrics.json'}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def build_analyze_parser(default_analyses: Sequence[str], name: str) -> argparse.ArgumentParser:
@@ -145,10 +151,7 @@ def analyze_main(
     """Run the battery-only command with the given default analyses."""
     parser = build_analyze_parser(default_analyses, name)
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("accelerate").setLevel(logging.WARNING)
+    configure_logging()
     try:
         config = config_from_args(args)
         models = parse_models(args.model, config.runs_dir)
@@ -157,9 +160,7 @@ def analyze_main(
     reasoning = args.reasoning
     if reasoning is None:
         reasoning = [n for n in models if n in ("aw_dpo", "dpo_cot")]
-    force: bool | list[str] = False
-    if args.force is not None:
-        force = args.force or True
+    force = forced_stages(args)
     try:
         root = analyze_models(config, models, reasoning=reasoning, force=force)
     except (ModelLoadError, PromptFileError, FileNotFoundError, ValueError) as error:
@@ -168,3 +169,7 @@ def analyze_main(
     print(f"report: {root / 'report.md'}")
     print(f"metrics: {root / 'metrics.json'}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
