@@ -153,7 +153,7 @@ def _unit_score(content: str, key: str, *, allow_null: bool) -> float | None:
     """Parse ``key`` from the first JSON object in ``content`` and check it is in [0, 1]."""
     match = re.search(r"\{.*\}", content, re.DOTALL)
     if match is None:
-        raise JudgeError(f"the judge reply holds no JSON object: {content[:200]!r}")
+        raise JudgeError(f"the judge reply contains no JSON object: {content[:200]!r}")
     try:
         grade = json.loads(match.group(0))
     except json.JSONDecodeError as error:

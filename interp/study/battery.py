@@ -31,7 +31,7 @@ COT_REFUSAL_TOKENS = ("This",)
 
 
 def make_judge(config: StudyConfig) -> LexicalJudge | ChatCompletionJudge:
-    """Return the judge the study config asks for."""
+    """Return the judge that the study config selects."""
     if config.judge == "lexical":
         return LexicalJudge()
     return ChatCompletionJudge(
